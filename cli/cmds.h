@@ -1,0 +1,20 @@
+/*
+ * The command table's entries. Each cli/cmd_NAME.c defines `const struct rp_cmd rp_cmd_NAME`.
+ */
+#ifndef RP_CMDS_H
+#define RP_CMDS_H
+
+#include "err.h"
+
+struct rp_cmd {
+	const char *name;
+	/* argv[0] is the command name; returns the exit status, with *e filled on errors */
+	enum rp_status (*fn)(int argc, char **argv, struct rp_err *e);
+	const char *const *usage; /* NULL-terminated; [0] is the synopsis line */
+	const char *summary;      /* one line for `reprove help` */
+};
+
+extern const struct rp_cmd rp_cmd_check;
+extern const struct rp_cmd rp_cmd_hash;
+
+#endif
