@@ -50,7 +50,7 @@ static enum rp_status cmd_diff(int argc, char **argv, struct rp_err *e)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+q", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o.strict = 1;

@@ -26,6 +26,7 @@ struct scan {
 	struct rp_arch_limits lim;
 	struct rp_err *e;
 	int fatal;          /* e holds an error that no fallback may hide */
+	uint64_t spool_off; /* bytes written to o->spool_fd so far */
 	uint64_t total;     /* decompressed bytes so far */
 	uint64_t input;     /* encoded input bytes (top-level files) */
 	size_t nents;
@@ -45,6 +46,7 @@ struct src {
 	struct rp_sha256 *h;   /* hashes parent data as it passes (nested sources) */
 	uint64_t nbytes;       /* bytes pulled from the parent */
 	struct rp_arch_entry *cap_ent; /* capture into this entry, or NULL */
+	int spool;             /* copy pulled bytes to the spool */
 	const char *name;      /* for messages */
 };
 
@@ -210,6 +212,15 @@ static la_ssize_t parent_pull(struct src *r, void *dst, size_t n)
 			rp_sha256_update(r->h, dst, (size_t)got);
 		capture(r->cap_ent, r->s->lim.capture_max, dst, (size_t)got);
 		r->nbytes += (uint64_t)got;
+		if (r->spool) {
+			int err = rp_write_all(r->s->o->spool_fd, dst, (size_t)got);
+			if (err) {
+				rp_err_sys(r->s->e, RP_EIO, err, "cannot write the spool file");
+				r->s->fatal = 1;
+				return -1;
+			}
+			r->s->spool_off += (uint64_t)got;
+		}
 	}
 	return got;
 }
@@ -467,7 +478,7 @@ static void normalize_entry(struct scan *s, enum rp_arch_kind kind, struct rp_ar
 
 static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_kind kind,
 				  enum rp_arch_filter filter, unsigned depth, const char *name,
-				  const char *prefix, int seekable, struct rp_arch **out);
+				  const char *prefix, int seekable, int spool, struct rp_arch **out);
 
 static int want_capture(const struct scan *s, const char *flat)
 {
@@ -492,7 +503,7 @@ static int want_capture(const struct scan *s, const char *flat)
  */
 static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_arch_kind pkind,
 				   struct rp_arch_entry *t, unsigned depth, const char *name,
-				   const char *flat)
+				   const char *flat, int spool)
 {
 	unsigned char *peek = rp_xmalloc(PEEK), *buf = rp_xmalloc(BLOCK);
 	struct rp_sha256 h;
@@ -502,6 +513,7 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	enum rp_status rc = RP_OK;
 	size_t plen = 0;
 	la_ssize_t got;
+	int decode;
 	char *mname = rp_xasprintf("%s!/%s", name, t->path);
 
 	memset(&sub, 0, sizeof(sub));
@@ -514,6 +526,7 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	rp_sha256_init(&h);
 	if (s->o->ncapture && want_capture(s, flat))
 		sub.cap_ent = t;
+
 	while (plen < PEEK) {
 		got = parent_pull(&sub, peek + plen, PEEK - plen);
 		if (got < 0) {
@@ -525,11 +538,27 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 		plen += (size_t)got;
 	}
 	kind = rp_arch_detect(peek, plen, &filter);
-	if (kind != RP_ARCH_NONE && depth + 1 < s->lim.max_depth) {
+	decode = kind != RP_ARCH_NONE && depth + 1 < s->lim.max_depth;
+	/* a .deb's tarballs are rebuilt from their members, so only those are spooled */
+	if (spool && !(decode && pkind == RP_ARCH_DEB)) {
+		int err = rp_write_all(s->o->spool_fd, peek, plen);
+		if (err) {
+			rc = rp_err_sys(s->e, RP_EIO, err, "cannot write the spool file");
+			s->fatal = 1;
+			goto out;
+		}
+		t->spooled = 1;
+		t->spool_off = s->spool_off;
+		s->spool_off += plen;
+		sub.spool = 1;
+	}
+	if (decode) {
 		struct rp_arch *nested = NULL;
 		sub.peek = peek;
 		sub.peek_len = plen;
-		rc = scan_stream(s, &sub, kind, filter, depth + 1, mname, flat, 0, &nested);
+		/* a .deb's tarballs are rewritten by the normalizer: spool their members too */
+		rc = scan_stream(s, &sub, kind, filter, depth + 1, mname, flat, 0,
+				 spool && pkind == RP_ARCH_DEB, &nested);
 		if (rc) {
 			if (s->fatal || pkind == RP_ARCH_DEB)
 				goto out;
@@ -627,7 +656,7 @@ static char *dupnull(const char *s)
 
 static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_kind kind,
 				  enum rp_arch_filter filter, unsigned depth, const char *name,
-				  const char *prefix, int seekable, struct rp_arch **out)
+				  const char *prefix, int seekable, int spool, struct rp_arch **out)
 {
 	struct rp_arch *arch = arch_new(kind, filter);
 	struct archive *a = archive_read_new();
@@ -749,7 +778,7 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 		normalize_entry(s, arch->kind, t);
 		flat = prefix ? rp_xasprintf("%s!/%s", prefix, t->path) : rp_xstrdup(t->path);
 		if (t->type == RP_ENT_FILE || t->type == RP_ENT_HARDLINK)
-			rc = scan_content(s, a, arch->kind, t, depth, name, flat);
+			rc = scan_content(s, a, arch->kind, t, depth, name, flat, spool);
 		else {
 			rp_sha256("", 0, t->sha);
 			memcpy(t->csha, t->sha, RP_SHA256_LEN);
@@ -758,6 +787,7 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 		if (rc)
 			goto out;
 	}
+	arch->la_format = archive_format(a);
 	finish_arch(arch);
 out:
 	archive_read_free(a);
@@ -808,7 +838,8 @@ static enum rp_status scan_top(struct scan *s, struct src *r, const unsigned cha
 	r->peek = head;
 	r->peek_len = hlen;
 	r->peek_off = 0;
-	rc = scan_stream(s, r, kind, filter, 0, r->name, prefix, kind == RP_ARCH_ZIP, &a);
+	rc = scan_stream(s, r, kind, filter, 0, r->name, prefix, kind == RP_ARCH_ZIP,
+			 s->o->spool_on && !prefix, &a);
 	if (rc)
 		return rc;
 	a->format_name = rp_xstrdup(rp_arch_kind_name(a->kind));

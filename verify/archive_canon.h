@@ -94,6 +94,8 @@ struct rp_arch_entry {
 	char *note;         /* why a member that looked like an archive is kept opaque (owned) */
 	unsigned char *cap; /* first bytes of the content when captured (owned) */
 	size_t cap_len;
+	int spooled;        /* the content was copied to the spool at spool_off */
+	uint64_t spool_off;
 };
 
 /* Bits of rp_arch_entry.dropped. */
@@ -117,6 +119,7 @@ struct rp_arch {
 	struct rp_arch_entry *ents;
 	size_t n, alloc;
 	int reordered;         /* the stored order differs from the canonical order */
+	int la_format;         /* libarchive's format code (cpio newc vs odc ...), or 0 */
 	/* gzip header fields (filter == RP_FILTER_GZIP), which normalization drops */
 	int64_t gz_mtime;
 	int gz_has_name;
@@ -137,6 +140,13 @@ struct rp_arch_opts {
 	 */
 	char *const *capture;
 	size_t ncapture;
+	/*
+	 * With spool_on, the content of the members a normalizer rewrites from (top-level
+	 * members; for a .deb, the members of its control/data tarballs instead of the
+	 * tarballs) is appended to spool_fd; see rp_arch_entry.spooled/spool_off.
+	 */
+	int spool_on;
+	int spool_fd;
 };
 
 /*
