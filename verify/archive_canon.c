@@ -20,6 +20,7 @@
 
 #define BLOCK (64 * 1024)
 #define PEEK 4096
+#define RING (256 * 1024)
 
 struct scan {
 	const struct rp_arch_opts *o;
@@ -47,6 +48,8 @@ struct src {
 	uint64_t nbytes;       /* bytes pulled from the parent */
 	struct rp_arch_entry *cap_ent; /* capture into this entry, or NULL */
 	int spool;             /* copy pulled bytes to the spool */
+	unsigned char *ring;   /* the last RING bytes handed to libarchive (nested sources) */
+	uint64_t delivered;    /* bytes handed to libarchive so far */
 	const char *name;      /* for messages */
 };
 
@@ -225,9 +228,38 @@ static la_ssize_t parent_pull(struct src *r, void *dst, size_t n)
 	return got;
 }
 
+static la_ssize_t src_read1(struct archive *a, struct src *r, const void **buf);
+
+static void ring_add(struct src *r, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	if (n > RING) {
+		c += n - RING;
+		r->delivered += n - RING;
+		n = RING;
+	}
+	while (n) {
+		size_t at = (size_t)(r->delivered % RING), k = RING - at < n ? RING - at : n;
+		memcpy(r->ring + at, c, k);
+		c += k;
+		n -= k;
+		r->delivered += k;
+	}
+}
+
 static la_ssize_t src_read(struct archive *a, void *data, const void **buf)
 {
 	struct src *r = data;
+	la_ssize_t n = src_read1(a, r, buf);
+
+	if (n > 0 && r->ring)
+		ring_add(r, *buf, (size_t)n);
+	return n;
+}
+
+static la_ssize_t src_read1(struct archive *a, struct src *r, const void **buf)
+{
 	ssize_t n;
 
 	(void)a;
@@ -402,6 +434,16 @@ static int serialize(const struct rp_arch *a, unsigned depth, struct rp_buf *b)
 					   (unsigned long long)a->raw_size, hex) != RP_OK;
 		}
 	}
+	if (a->has_itail) {
+		rp_hex(a->itail_sha, RP_SHA256_LEN, hex);
+		err |= rp_buf_addf(b, NULL, "%u trailing-inner %llu %s\n", depth,
+				   (unsigned long long)a->itail_size, hex) != RP_OK;
+	}
+	if (a->has_tail) {
+		rp_hex(a->tail_sha, RP_SHA256_LEN, hex);
+		err |= rp_buf_addf(b, NULL, "%u trailing %llu %s\n", depth,
+				   (unsigned long long)a->tail_size, hex) != RP_OK;
+	}
 	for (size_t i = 0; i < a->n && !err; i++) {
 		const struct rp_arch_entry *t = &a->ents[i];
 		rp_hex(t->csha, RP_SHA256_LEN, hex);
@@ -480,6 +522,15 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 				  enum rp_arch_filter filter, unsigned depth, const char *name,
 				  const char *prefix, int seekable, int spool, struct rp_arch **out);
 
+/*
+ * Streams whose decoder stops at an end marker, so bytes after it are invisible to it:
+ * compressed streams, tar (after its zero blocks) and cpio (after TRAILER!!!).
+ */
+static int has_end(const struct rp_arch *a)
+{
+	return a->filter != RP_FILTER_NONE || a->kind == RP_ARCH_TAR || a->kind == RP_ARCH_CPIO;
+}
+
 static int want_capture(const struct scan *s, const char *flat)
 {
 	size_t lo = 0, hi = s->o->ncapture;
@@ -503,7 +554,8 @@ static int want_capture(const struct scan *s, const char *flat)
  */
 static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_arch_kind pkind,
 				   struct rp_arch_entry *t, unsigned depth, const char *name,
-				   const char *flat, int spool)
+				   const char *flat, int spool, const unsigned char *pre,
+				   size_t prelen)
 {
 	unsigned char *peek = rp_xmalloc(PEEK), *buf = rp_xmalloc(BLOCK);
 	struct rp_sha256 h;
@@ -513,7 +565,10 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	enum rp_status rc = RP_OK;
 	size_t plen = 0;
 	la_ssize_t got;
-	int decode;
+	int decode, tail_on = 0, tail_opaque = 0;
+	unsigned char tail_nz = 0;
+	uint64_t tail_n = 0;
+	struct rp_sha256 th;
 	char *mname = rp_xasprintf("%s!/%s", name, t->path);
 
 	memset(&sub, 0, sizeof(sub));
@@ -526,7 +581,14 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	rp_sha256_init(&h);
 	if (s->o->ncapture && want_capture(s, flat))
 		sub.cap_ent = t;
-
+	if (prelen) {
+		/* bytes the caller already pulled (and counted) to detect the format */
+		memcpy(peek, pre, prelen);
+		plen = prelen;
+		rp_sha256_update(&h, pre, prelen);
+		capture(sub.cap_ent, s->lim.capture_max, pre, prelen);
+		sub.nbytes = prelen;
+	}
 	while (plen < PEEK) {
 		got = parent_pull(&sub, peek + plen, PEEK - plen);
 		if (got < 0) {
@@ -556,6 +618,7 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 		struct rp_arch *nested = NULL;
 		sub.peek = peek;
 		sub.peek_len = plen;
+		sub.ring = rp_xmalloc(RING);
 		/* a .deb's tarballs are rewritten by the normalizer: spool their members too */
 		rc = scan_stream(s, &sub, kind, filter, depth + 1, mname, flat, 0,
 				 spool && pkind == RP_ARCH_DEB, &nested);
@@ -574,6 +637,30 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 		}
 		sub.peek_off = sub.peek_len;
 	}
+	/*
+	 * Bytes after a compressed stream are ignored by decompressors, so they could hide
+	 * anything: they join the canonical stream unless they are zero padding. Those libarchive
+	 * read ahead are still in the ring; when more than the ring holds were read ahead, the
+	 * member is compared as bytes.
+	 */
+	if (t->sub && has_end(t->sub) && t->sub->consumed < sub.delivered) {
+		uint64_t lo = t->sub->consumed;
+		if (sub.delivered - lo > RING) {
+			tail_opaque = 1;
+		} else {
+			tail_on = 1;
+			rp_sha256_init(&th);
+			for (uint64_t p = lo; p < sub.delivered; p++) {
+				unsigned char c = sub.ring[p % RING];
+				tail_nz |= c;
+				rp_sha256_update(&th, &c, 1);
+			}
+			tail_n = sub.delivered - lo;
+		}
+	} else if (t->sub && has_end(t->sub)) {
+		tail_on = 1;
+		rp_sha256_init(&th);
+	}
 	for (;;) {
 		got = parent_pull(&sub, buf, BLOCK);
 		if (got < 0) {
@@ -582,6 +669,32 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 		}
 		if (got == 0)
 			break;
+		if (tail_on) {
+			for (la_ssize_t k = 0; k < got; k++)
+				tail_nz |= buf[k];
+			rp_sha256_update(&th, buf, (size_t)got);
+			tail_n += (uint64_t)got;
+		}
+	}
+	if (tail_on) {
+		unsigned char d[RP_SHA256_LEN];
+		rp_sha256_final(&th, d);
+		tail_on = 0;
+		if (tail_nz) {
+			t->sub->has_tail = 1;
+			t->sub->tail_size = tail_n;
+			memcpy(t->sub->tail_sha, d, RP_SHA256_LEN);
+			finish_arch(t->sub);
+		}
+	}
+	if (tail_opaque) {
+		if (pkind == RP_ARCH_DEB) {
+			rc = rp_errf(s->e, RP_EINPUT, "'%s': data after the compressed stream", mname);
+			goto out;
+		}
+		t->note = rp_xstrdup("data after the compressed stream: compared as bytes");
+		rp_arch_free(t->sub);
+		t->sub = NULL;
 	}
 	t->size = sub.nbytes;
 	rp_sha256_final(&h, t->sha);
@@ -592,6 +705,9 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 out:
 	if (rc)
 		rp_sha256_release(&h);
+	if (tail_on)
+		rp_sha256_release(&th);
+	free(sub.ring);
 	free(mname);
 	free(peek);
 	free(buf);
@@ -654,6 +770,154 @@ static char *dupnull(const char *s)
 	return s ? rp_xstrdup(s) : NULL;
 }
 
+static void fill_entry(struct scan *s, enum rp_arch_kind kind, struct rp_arch_entry *t,
+		       struct archive_entry *ae);
+
+/*
+ * A compressed stream. The decompressor runs as its own libarchive reader (raw format) so it
+ * always reaches the end of the compressed data, whatever the format reader inside does: the
+ * bytes after the inner archive's end marker and after the compressed stream are then known
+ * exactly, and join the canonical stream unless they are zero padding.
+ */
+static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_filter filter,
+				    unsigned depth, const char *name, const char *prefix, int spool,
+				    struct rp_arch **out)
+{
+	struct archive *outer = archive_read_new();
+	struct archive_entry *ae;
+	struct rp_arch *arch = NULL;
+	unsigned char *peek = rp_xmalloc(PEEK), *buf = rp_xmalloc(BLOCK);
+	enum rp_arch_filter f2;
+	enum rp_arch_kind kind;
+	enum rp_status rc = RP_OK;
+	struct src in;
+	size_t plen = 0;
+	la_ssize_t got;
+
+	if (!outer)
+		abort();
+	memset(&in, 0, sizeof(in));
+	in.s = s;
+	in.fd = -1;
+	in.parent = outer;
+	in.buf = buf;
+	in.name = name;
+	switch (filter) {
+	case RP_FILTER_GZIP:
+		archive_read_support_filter_gzip(outer);
+		break;
+	case RP_FILTER_XZ:
+		archive_read_support_filter_xz(outer);
+		break;
+	case RP_FILTER_ZSTD:
+		archive_read_support_filter_zstd(outer);
+		break;
+	case RP_FILTER_BZIP2:
+		archive_read_support_filter_bzip2(outer);
+		break;
+	case RP_FILTER_NONE:
+		break;
+	}
+	archive_read_support_format_raw(outer);
+	archive_read_set_callback_data(outer, r);
+	archive_read_set_read_callback(outer, src_read);
+	if (archive_read_open1(outer) != ARCHIVE_OK ||
+	    archive_read_next_header(outer, &ae) < ARCHIVE_WARN) {
+		rc = arch_error(s, outer, name, NULL);
+		goto out;
+	}
+	while (plen < PEEK) {
+		got = parent_pull(&in, peek + plen, PEEK - plen);
+		if (got < 0) {
+			rc = s->e->code ? s->e->code : RP_EINPUT;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		plen += (size_t)got;
+	}
+	kind = rp_arch_detect(peek, plen, &f2);
+	if (kind == RP_ARCH_TAR || kind == RP_ARCH_CPIO) {
+		unsigned char nz = 0, d[RP_SHA256_LEN];
+		struct rp_sha256 th;
+		uint64_t n = 0;
+
+		in.peek = peek;
+		in.peek_len = plen;
+		in.ring = rp_xmalloc(RING);
+		rc = scan_stream(s, &in, kind, RP_FILTER_NONE, depth, name, prefix, 0, spool, &arch);
+		if (rc)
+			goto out;
+		rp_sha256_init(&th);
+		if (in.delivered - arch->consumed > RING) {
+			/* cannot happen with libarchive's read-ahead; refuse rather than guess */
+			rp_sha256_release(&th);
+			rc = rp_errf(s->e, RP_EINPUT, "'%s': cannot locate the end of the archive",
+				     name);
+			goto out;
+		}
+		for (uint64_t p = arch->consumed; p < in.delivered; p++) {
+			unsigned char c = in.ring[p % RING];
+			nz |= c;
+			rp_sha256_update(&th, &c, 1);
+			n++;
+		}
+		for (;;) {
+			got = parent_pull(&in, buf, BLOCK);
+			if (got < 0) {
+				rp_sha256_release(&th);
+				rc = s->e->code ? s->e->code : RP_EINPUT;
+				goto out;
+			}
+			if (got == 0)
+				break;
+			for (la_ssize_t k = 0; k < got; k++)
+				nz |= buf[k];
+			rp_sha256_update(&th, buf, (size_t)got);
+			n += (uint64_t)got;
+		}
+		rp_sha256_final(&th, d);
+		if (nz) {
+			arch->has_itail = 1;
+			arch->itail_size = n;
+			memcpy(arch->itail_sha, d, RP_SHA256_LEN);
+		}
+	} else {
+		struct rp_arch_entry *t;
+		char *flat;
+
+		arch = arch_new(RP_ARCH_RAW, filter);
+		arch_grow(arch);
+		t = &arch->ents[arch->n++];
+		t->path = rp_xstrdup("data");
+		fill_entry(s, RP_ARCH_RAW, t, ae);
+		t->type = RP_ENT_FILE;
+		t->link = NULL;
+		s->nents++;
+		flat = prefix ? rp_xasprintf("%s!/data", prefix) : rp_xstrdup("data");
+		rc = scan_content(s, outer, RP_ARCH_RAW, t, depth, name, flat, spool, peek, plen);
+		free(flat);
+		if (rc)
+			goto out;
+	}
+	arch->filter = filter;
+	if (filter == RP_FILTER_GZIP)
+		gzip_header(arch, r);
+	arch->consumed = (uint64_t)archive_filter_bytes(outer, -1);
+	finish_arch(arch);
+out:
+	archive_read_free(outer);
+	free(in.ring);
+	free(peek);
+	free(buf);
+	if (rc) {
+		rp_arch_free(arch);
+		return rc;
+	}
+	*out = arch;
+	return RP_OK;
+}
+
 static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_kind kind,
 				  enum rp_arch_filter filter, unsigned depth, const char *name,
 				  const char *prefix, int seekable, int spool, struct rp_arch **out)
@@ -666,22 +930,10 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 
 	if (!a)
 		abort();
-	switch (filter) {
-	case RP_FILTER_GZIP:
-		archive_read_support_filter_gzip(a);
-		gzip_header(arch, r);
-		break;
-	case RP_FILTER_XZ:
-		archive_read_support_filter_xz(a);
-		break;
-	case RP_FILTER_ZSTD:
-		archive_read_support_filter_zstd(a);
-		break;
-	case RP_FILTER_BZIP2:
-		archive_read_support_filter_bzip2(a);
-		break;
-	case RP_FILTER_NONE:
-		break;
+	if (filter != RP_FILTER_NONE) {
+		archive_read_free(a);
+		rp_arch_free(arch);
+		return scan_filtered(s, r, filter, depth, name, prefix, spool, out);
 	}
 	switch (kind) {
 	case RP_ARCH_TAR:
@@ -701,11 +953,6 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 		archive_read_support_format_cpio(a);
 		break;
 	case RP_ARCH_RAW:
-		/* a compressed stream: tar or cpio inside, or just data */
-		archive_read_support_format_tar(a);
-		archive_read_support_format_cpio(a);
-		archive_read_support_format_raw(a);
-		break;
 	case RP_ARCH_NONE:
 	case RP_ARCH_DIR:
 		rc = RP_BUG(s->e, "scan_stream on a non-archive");
@@ -731,12 +978,6 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 			rc = arch_error(s, a, name, NULL);
 			goto out;
 		}
-		if (idx == 0 && kind == RP_ARCH_RAW) {
-			int f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
-			arch->kind = f == ARCHIVE_FORMAT_TAR	? RP_ARCH_TAR
-				     : f == ARCHIVE_FORMAT_CPIO ? RP_ARCH_CPIO
-								: RP_ARCH_RAW;
-		}
 		if (++s->nents > s->lim.max_entries) {
 			rc = rp_errf(s->e, RP_EINPUT, "'%s': more than %zu members", name,
 				     s->lim.max_entries);
@@ -749,9 +990,35 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 		p = archive_entry_pathname(ae);
 		if (!p)
 			p = archive_entry_pathname_utf8(ae);
-		if (arch->kind == RP_ARCH_RAW)
-			p = "data";
 		t->path = rp_xstrdup(p ? p : "");
+		fill_entry(s, arch->kind, t, ae);
+		flat = prefix ? rp_xasprintf("%s!/%s", prefix, t->path) : rp_xstrdup(t->path);
+		if (t->type == RP_ENT_FILE || t->type == RP_ENT_HARDLINK)
+			rc = scan_content(s, a, arch->kind, t, depth, name, flat, spool, NULL, 0);
+		else {
+			rp_sha256("", 0, t->sha);
+			memcpy(t->csha, t->sha, RP_SHA256_LEN);
+		}
+		free(flat);
+		if (rc)
+			goto out;
+	}
+	arch->la_format = archive_format(a);
+	arch->consumed = (uint64_t)archive_filter_bytes(a, -1);
+	finish_arch(arch);
+out:
+	archive_read_free(a);
+	if (rc) {
+		rp_arch_free(arch);
+		return rc;
+	}
+	*out = arch;
+	return RP_OK;
+}
+
+static void fill_entry(struct scan *s, enum rp_arch_kind kind, struct rp_arch_entry *t,
+		       struct archive_entry *ae)
+{
 		t->type = ae_type(ae);
 		if (t->type == RP_ENT_HARDLINK)
 			t->link = dupnull(archive_entry_hardlink(ae));
@@ -775,28 +1042,7 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 		if (archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_NFS4 |
 						    ARCHIVE_ENTRY_ACL_TYPE_POSIX1E) > 0)
 			t->dropped |= RP_DROP_ACL;
-		normalize_entry(s, arch->kind, t);
-		flat = prefix ? rp_xasprintf("%s!/%s", prefix, t->path) : rp_xstrdup(t->path);
-		if (t->type == RP_ENT_FILE || t->type == RP_ENT_HARDLINK)
-			rc = scan_content(s, a, arch->kind, t, depth, name, flat, spool);
-		else {
-			rp_sha256("", 0, t->sha);
-			memcpy(t->csha, t->sha, RP_SHA256_LEN);
-		}
-		free(flat);
-		if (rc)
-			goto out;
-	}
-	arch->la_format = archive_format(a);
-	finish_arch(arch);
-out:
-	archive_read_free(a);
-	if (rc) {
-		rp_arch_free(arch);
-		return rc;
-	}
-	*out = arch;
-	return RP_OK;
+		normalize_entry(s, kind, t);
 }
 
 static void scan_init(struct scan *s, const struct rp_arch_opts *o, struct rp_err *e)
@@ -847,6 +1093,40 @@ static enum rp_status scan_top(struct scan *s, struct src *r, const unsigned cha
 	return RP_OK;
 }
 
+/* Bytes after a top-level compressed stream: hashed into the canonical stream unless zero. */
+static enum rp_status file_tail(struct scan *s, int fd, const char *path, struct rp_arch *a,
+				uint64_t size)
+{
+	unsigned char *buf = rp_xmalloc(BLOCK), nz = 0;
+	struct rp_sha256 th;
+	uint64_t off = a->consumed;
+
+	rp_sha256_init(&th);
+	while (off < size) {
+		ssize_t n = pread(fd, buf, BLOCK, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? errno : EIO;
+			rp_sha256_release(&th);
+			free(buf);
+			return rp_err_sys(s->e, RP_EIO, err, "cannot read '%s'", path);
+		}
+		for (ssize_t k = 0; k < n; k++)
+			nz |= buf[k];
+		rp_sha256_update(&th, buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	rp_sha256_final(&th, a->tail_sha);
+	free(buf);
+	if (nz) {
+		a->has_tail = 1;
+		a->tail_size = size - a->consumed;
+		finish_arch(a);
+	}
+	return RP_OK;
+}
+
 static enum rp_status scan_fd(struct scan *s, int fd, const char *path, const char *prefix,
 			      struct rp_arch **out)
 {
@@ -888,6 +1168,13 @@ static enum rp_status scan_fd(struct scan *s, int fd, const char *path, const ch
 	rc = scan_top(s, &r, head, hlen, prefix, &a);
 	if (rc)
 		goto out;
+	if (has_end(a) && a->consumed < size) {
+		rc = file_tail(s, fd, path, a, size);
+		if (rc) {
+			rp_arch_free(a);
+			goto out;
+		}
+	}
 	a->raw_size = size;
 	memcpy(a->raw_sha, sha, RP_SHA256_LEN);
 	if (a->kind == RP_ARCH_NONE)

@@ -125,6 +125,13 @@ struct rp_arch {
 	int gz_has_name;
 	unsigned gz_os;
 	unsigned gz_members;   /* >1 for a multi-member gzip (counted on the outer file only) */
+	uint64_t consumed;     /* encoded bytes the decoder used (compressed streams) */
+	int has_tail;          /* non-zero bytes follow the compressed stream: kept canonical */
+	uint64_t tail_size;
+	unsigned char tail_sha[RP_SHA256_LEN];
+	int has_itail;         /* non-zero bytes after the archive inside the compressed stream */
+	uint64_t itail_size;
+	unsigned char itail_sha[RP_SHA256_LEN];
 	uint64_t raw_size;     /* bytes of the encoded input (the member or file) */
 	unsigned char raw_sha[RP_SHA256_LEN];
 	unsigned char canon_sha[RP_SHA256_LEN]; /* digest of the canonical serialization */

@@ -204,6 +204,16 @@ static int str_eq(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+/* Bytes past an end marker are part of the canonical stream (archive_canon.c). */
+static int tails_differ(const struct rp_arch *a, const struct rp_arch *b)
+{
+	if (a->has_tail != b->has_tail || a->has_itail != b->has_itail)
+		return 1;
+	if (a->has_tail && memcmp(a->tail_sha, b->tail_sha, RP_SHA256_LEN))
+		return 1;
+	return a->has_itail && memcmp(a->itail_sha, b->itail_sha, RP_SHA256_LEN);
+}
+
 static void compare_pair(struct ctx *c, const struct rp_arch_flat *fa, const struct rp_arch_flat *fb)
 {
 	const struct rp_arch_entry *a = fa->ent, *b = fb->ent;
@@ -249,6 +259,11 @@ static void compare_pair(struct ctx *c, const struct rp_arch_flat *fa, const str
 		fill_side(it, b, 1);
 	} else if (!(a->sub && b->sub) && memcmp(a->csha, b->csha, RP_SHA256_LEN) != 0) {
 		it = add_item(c, RP_CHANGE_CONTENT, p);
+		fill_side(it, a, 0);
+		fill_side(it, b, 1);
+	} else if (a->sub && b->sub && tails_differ(a->sub, b->sub)) {
+		it = add_item(c, RP_CHANGE_CONTENT, p);
+		it->what = rp_xstrdup("data after the end of the archive or compressed stream differs");
 		fill_side(it, a, 0);
 		fill_side(it, b, 1);
 	}
@@ -764,6 +779,14 @@ enum rp_status rp_diff_paths(const char *a, const char *b, const struct rp_diff_
 		struct rp_diff_item *it = add_item(&c, RP_CHANGE_TYPE, "");
 		it->what = rp_xasprintf("format %s -> %s", rp_arch_kind_name(xa->kind),
 					rp_arch_kind_name(xb->kind));
+	} else if (xa->kind != RP_ARCH_DIR && tails_differ(xa, xb)) {
+		struct rp_diff_item *it = add_item(&c, RP_CHANGE_CONTENT, "");
+		it->what = rp_xstrdup("data after the end of the archive or compressed stream differs");
+		it->has_a = it->has_b = 1;
+		it->size_a = xa->raw_size;
+		it->size_b = xb->raw_size;
+		memcpy(it->sha_a, xa->raw_sha, RP_SHA256_LEN);
+		memcpy(it->sha_b, xb->raw_sha, RP_SHA256_LEN);
 	} else if (xa->kind == RP_ARCH_NONE) {
 		struct rp_diff_item *it = add_item(&c, RP_CHANGE_CONTENT, "");
 		it->has_a = it->has_b = 1;
@@ -883,6 +906,10 @@ static void text_item(struct rp_buf *b, const struct rp_diff_item *it)
 	rp_hex(it->sha_a, RP_SHA256_LEN, ha);
 	rp_hex(it->sha_b, RP_SHA256_LEN, hb);
 	rp_buf_addf(b, NULL, "  content differs: %s\n", name);
+	if (it->what) {
+		char what[1024];
+		rp_buf_addf(b, NULL, "    %s\n", rp_sanitize(what, sizeof(what), it->what));
+	}
 	rp_buf_addf(b, NULL, "    size   %llu -> %llu\n", (unsigned long long)it->size_a,
 		    (unsigned long long)it->size_b);
 	rp_buf_addf(b, NULL, "    sha256 %s\n        -> %s\n", ha, hb);
