@@ -487,7 +487,7 @@ static void finish_arch(struct rp_arch *a)
 		reordered = cmp_entry(&a->ents[i - 1], &a->ents[i], &a->kind) > 0;
 	if (reordered)
 		qsort_r(a->ents, a->n, sizeof(*a->ents), cmp_entry, &a->kind);
-	a->reordered = reordered;
+	a->reordered |= reordered; /* finish_arch may run again on sorted entries */
 	serialize(a, 0, &b);
 	rp_sha256(b.data ? b.data : "", b.len, a->canon_sha);
 	rp_buf_release(&b);
