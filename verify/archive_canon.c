@@ -104,14 +104,6 @@ void rp_norm_default(struct rp_norm *n, int *from_env)
 	*from_env = 1;
 }
 
-static int is_octal_ascii(const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] < '0' || p[i] > '7')
-			return 0;
-	return 1;
-}
-
 enum rp_arch_kind rp_arch_detect(const unsigned char *p, size_t n, enum rp_arch_filter *filter)
 {
 	*filter = RP_FILTER_NONE;
@@ -138,9 +130,8 @@ enum rp_arch_kind rp_arch_detect(const unsigned char *p, size_t n, enum rp_arch_
 		return RP_ARCH_CPIO;
 	if (n >= 26 && ((p[0] == 0xc7 && p[1] == 0x71) || (p[0] == 0x71 && p[1] == 0xc7)))
 		return RP_ARCH_CPIO;
-	/* ustar/pax ("ustar\0") and GNU ("ustar  \0"), with a plausible octal checksum */
-	if (n >= 512 && memcmp(p + 257, "ustar", 5) == 0 && (p[148] == ' ' || p[148] == '0' ||
-							     is_octal_ascii(p + 148, 1)))
+	/* ustar/pax ("ustar\0") and GNU ("ustar  \0"); a bad checksum is the decoder's error */
+	if (n >= 512 && memcmp(p + 257, "ustar", 5) == 0)
 		return RP_ARCH_TAR;
 	return RP_ARCH_NONE;
 }

@@ -873,9 +873,7 @@ const char *rp_diff_change_name(enum rp_diff_change c)
 
 static const char *shown(char *buf, size_t n, const char *path)
 {
-	if (!*path)
-		return "(the file itself)";
-	return rp_sanitize(buf, n, path);
+	return rp_sanitize(buf, n, *path ? path : "(the file itself)");
 }
 
 static void text_item(struct rp_buf *b, const struct rp_diff_item *it)
