@@ -17,6 +17,7 @@
 #include "archive_canon.h"
 #include "file.h"
 #include "mem.h"
+#include "path.h"
 
 #define BLOCK (64 * 1024)
 #define PEEK 4096
@@ -983,6 +984,13 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 			p = archive_entry_pathname_utf8(ae);
 		t->path = rp_xstrdup(p ? p : "");
 		fill_entry(s, arch->kind, t, ae);
+		/* never extracted, but a careless extractor would: say so in reports */
+		if (t->type == RP_ENT_SYMLINK)
+			t->unsafe = (int)rp_path_check_link(t->path, t->link);
+		else
+			t->unsafe = (int)rp_path_check(t->path);
+		if (!t->unsafe && t->type == RP_ENT_HARDLINK)
+			t->unsafe = (int)rp_path_check(t->link);
 		flat = prefix ? rp_xasprintf("%s!/%s", prefix, t->path) : rp_xstrdup(t->path);
 		if (t->type == RP_ENT_FILE || t->type == RP_ENT_HARDLINK)
 			rc = scan_content(s, a, arch->kind, t, depth, name, flat, spool, NULL, 0);
@@ -1370,6 +1378,19 @@ enum rp_status rp_arch_scan_mem(const void *p, size_t n, const char *name,
 	/* the buffer's head is its own peek; reads continue after it */
 	r.mempos = n < PEEK ? n : PEEK;
 	rc = scan_top(&s, &r, p, n < PEEK ? n : PEEK, NULL, &a);
+	if (rc == RP_OK && has_end(a) && a->consumed < n) {
+		const unsigned char *t = (const unsigned char *)p + a->consumed;
+		size_t tn = n - (size_t)a->consumed;
+		unsigned char nz = 0;
+		for (size_t k = 0; k < tn; k++)
+			nz |= t[k];
+		if (nz) {
+			a->has_tail = 1;
+			a->tail_size = tn;
+			rp_sha256(t, tn, a->tail_sha);
+			finish_arch(a);
+		}
+	}
 	if (rc == RP_OK) {
 		a->raw_size = n;
 		rp_sha256(p, n, a->raw_sha);

@@ -94,6 +94,7 @@ struct rp_arch_entry {
 	char *note;         /* why a member that looked like an archive is kept opaque (owned) */
 	unsigned char *cap; /* first bytes of the content when captured (owned) */
 	size_t cap_len;
+	int unsafe;         /* an rp_path_verdict: absolute, "..", escaping link (kept as data) */
 	int spooled;        /* the content was copied to the spool at spool_off */
 	uint64_t spool_off;
 };

@@ -14,6 +14,7 @@
 #include "diff.h"
 #include "file.h"
 #include "mem.h"
+#include "path.h"
 
 #define DEF_MAX_ITEMS 1000
 #define DEF_MAX_DETAILS 20
@@ -92,6 +93,7 @@ void rp_diff_report_free(struct rp_diff_report *r)
 		return;
 	free(r->path_a);
 	free(r->path_b);
+	free(r->unsafe_example);
 	free(r->format_a);
 	free(r->format_b);
 	for (size_t i = 0; i < r->nnorms; i++) {
@@ -705,6 +707,24 @@ static void truncate_items(struct rp_diff_report *r, size_t max)
 	r->omitted = drop;
 }
 
+static void count_unsafe(struct rp_diff_report *r, const struct rp_arch *a)
+{
+	struct rp_arch_flat *f;
+	size_t n;
+
+	rp_arch_flatten(a, &f, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].ent->unsafe)
+			continue;
+		r->unsafe++;
+		if (!r->unsafe_example) {
+			r->unsafe_example = rp_xstrdup(f[i].path);
+			r->unsafe_reason = rp_path_reason((enum rp_path_verdict)f[i].ent->unsafe);
+		}
+	}
+	rp_arch_flat_free(f, n);
+}
+
 enum rp_status rp_diff_paths(const char *a, const char *b, const struct rp_diff_opts *o,
 			     struct rp_diff_report **out, struct rp_err *e)
 {
@@ -760,6 +780,8 @@ enum rp_status rp_diff_paths(const char *a, const char *b, const struct rp_diff_
 	rc = rp_arch_scan_path(b, &ao, &xb, e);
 	if (rc)
 		goto out;
+	count_unsafe(r, xa);
+	count_unsafe(r, xb);
 	memcpy(r->sha_a, xa->raw_sha, RP_SHA256_LEN);
 	memcpy(r->sha_b, xb->raw_sha, RP_SHA256_LEN);
 	r->size_a = xa->raw_size;
@@ -997,6 +1019,12 @@ enum rp_status rp_diff_write_text(const struct rp_diff_report *r, FILE *fp, stru
 	}
 	if (r->details_truncated)
 		rp_buf_addf(&b, NULL, "[details stopped: time limit reached]\n");
+	if (r->unsafe) {
+		char ex[1024];
+		rp_buf_addf(&b, NULL, "warning: %zu member(s) with unsafe paths, e.g. %s (%s); "
+			    "compared as data, never extracted\n", r->unsafe,
+			    rp_sanitize(ex, sizeof(ex), r->unsafe_example), r->unsafe_reason);
+	}
 	rp_buf_addf(&b, NULL, "%s and %s: %s\n", rp_sanitize(na, sizeof(na), r->path_a),
 		    rp_sanitize(nb, sizeof(nb), r->path_b), rp_verdict_name(r->verdict));
 	s = rp_buf_detach(&b, &len);

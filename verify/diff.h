@@ -85,6 +85,9 @@ struct rp_diff_report {
 	size_t head;              /* items[0..head) come first, then `omitted` are missing */
 	size_t counts[5];         /* per rp_diff_change, before truncation */
 	int details_truncated;    /* the time limit stopped the detail pass */
+	size_t unsafe;            /* members (both sides) with unsafe paths, kept as data */
+	char *unsafe_example;     /* one of them, and why */
+	const char *unsafe_reason;
 	size_t max_report_bytes;
 	int strict;
 };

@@ -137,6 +137,14 @@ enum rp_status rp_diff_write_json(const struct rp_diff_report *r, FILE *fp, stru
 	json_object_set_new(root, "items", arr);
 	json_object_set_new(root, "items_omitted", json_integer((json_int_t)r->omitted));
 	json_object_set_new(root, "details_truncated", json_boolean(r->details_truncated));
+	{
+		json_t *u = json_object();
+		json_object_set_new(u, "count", json_integer((json_int_t)r->unsafe));
+		json_object_set_new(u, "example", jstr(r->unsafe_example));
+		json_object_set_new(u, "reason", r->unsafe_reason ? json_string(r->unsafe_reason)
+								 : json_null());
+		json_object_set_new(root, "unsafe_paths", u);
+	}
 	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', fp) == EOF ||
 	    ferror(fp))
 		rc = rp_errf(e, RP_EIO, "cannot write the JSON report");
