@@ -29,6 +29,8 @@ struct scan {
 	struct rp_err *e;
 	int fatal;          /* e holds an error that no fallback may hide */
 	uint64_t spool_off; /* bytes written to o->spool_fd so far */
+	int budget_on;      /* o->capture_budget: capture every member while budget lasts */
+	size_t budget;
 	uint64_t total;     /* decompressed bytes so far */
 	uint64_t input;     /* encoded input bytes (top-level files) */
 	size_t nents;
@@ -171,17 +173,33 @@ static int account(struct scan *s, size_t n, const char *name)
 	return 0;
 }
 
-static void capture(struct rp_arch_entry *ent, size_t max, const void *p, size_t n)
+/* Keep the first bytes of a member, growing the buffer as data comes (up to max). */
+static void capture(struct scan *s, struct rp_arch_entry *ent, const void *p, size_t n)
 {
-	size_t room;
+	size_t max = s->lim.capture_max, room, want;
 
 	if (!ent)
 		return;
-	if (!ent->cap)
-		ent->cap = rp_xmalloc(max ? max : 1);
 	room = max - ent->cap_len;
 	if (n > room)
 		n = room;
+	if (s->budget_on) {
+		if (n > s->budget)
+			n = s->budget; /* out of budget: this capture stays incomplete */
+		s->budget -= n;
+	}
+	if (!n)
+		return;
+	want = ent->cap_len + n;
+	if (want > ent->cap_alloc) {
+		size_t a = ent->cap_alloc ? ent->cap_alloc : 4096;
+		while (a < want)
+			a *= 2;
+		if (a > max)
+			a = max;
+		ent->cap = rp_xrealloc(ent->cap, a);
+		ent->cap_alloc = a;
+	}
 	memcpy(ent->cap + ent->cap_len, p, n);
 	ent->cap_len += n;
 }
@@ -205,7 +223,7 @@ static la_ssize_t parent_pull(struct src *r, void *dst, size_t n)
 			return -1;
 		if (r->h)
 			rp_sha256_update(r->h, dst, (size_t)got);
-		capture(r->cap_ent, r->s->lim.capture_max, dst, (size_t)got);
+		capture(r->s, r->cap_ent, dst, (size_t)got);
 		r->nbytes += (uint64_t)got;
 		if (r->spool) {
 			int err = rp_write_all(r->s->o->spool_fd, dst, (size_t)got);
@@ -571,14 +589,14 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	sub.name = mname;
 	sub.fd = -1;
 	rp_sha256_init(&h);
-	if (s->o->ncapture && want_capture(s, flat))
+	if ((s->o->ncapture && want_capture(s, flat)) || (s->budget_on && s->budget))
 		sub.cap_ent = t;
 	if (prelen) {
 		/* bytes the caller already pulled (and counted) to detect the format */
 		memcpy(peek, pre, prelen);
 		plen = prelen;
 		rp_sha256_update(&h, pre, prelen);
-		capture(sub.cap_ent, s->lim.capture_max, pre, prelen);
+		capture(s, sub.cap_ent, pre, prelen);
 		sub.nbytes = prelen;
 	}
 	while (plen < PEEK) {
@@ -1063,6 +1081,8 @@ static void scan_init(struct scan *s, const struct rp_arch_opts *o, struct rp_er
 	if (!s->lim.capture_max)
 		s->lim.capture_max = RP_ARCH_DEF_CAPTURE;
 	s->started = time(NULL);
+	s->budget_on = o->capture_budget != 0;
+	s->budget = o->capture_budget;
 }
 
 /* Decode one file (fd or buffer source) as a top-level input: detect, then decode. */
@@ -1285,22 +1305,21 @@ static enum rp_status walk_dir(struct scan *s, const char *dir, const char *rel,
 			t = &out->ents[idx];
 			t->size = sub->raw_size;
 			memcpy(t->sha, sub->raw_sha, RP_SHA256_LEN);
-			if (s->o->ncapture && want_capture(s, r) && sub->kind == RP_ARCH_NONE) {
+			if (((s->o->ncapture && want_capture(s, r)) || (s->budget_on && s->budget)) &&
+			    sub->kind == RP_ARCH_NONE) {
 				/* plain files in a tree: read the head for the diff details */
 				int cfd;
 				if (rp_open_ro(full, RP_OPEN_NOFOLLOW, &cfd, NULL) == RP_OK) {
-					unsigned char *b = rp_xmalloc(s->lim.capture_max);
-					ssize_t k = 0;
-					size_t got = 0;
-					while (got < s->lim.capture_max) {
-						k = read(cfd, b + got, s->lim.capture_max - got);
+					unsigned char *b = rp_xmalloc(BLOCK);
+					ssize_t k;
+					while (t->cap_len < s->lim.capture_max) {
+						k = read(cfd, b, BLOCK);
 						if (k <= 0)
 							break;
-						got += (size_t)k;
+						capture(s, t, b, (size_t)k);
 					}
 					close(cfd);
-					t->cap = b;
-					t->cap_len = got;
+					free(b);
 				}
 			}
 			if (sub->kind == RP_ARCH_NONE) {
