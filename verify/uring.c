@@ -106,6 +106,7 @@ struct slot {
 	uint64_t next_off;      /* offset of the next read to submit */
 	uint64_t hash_off;      /* next offset to feed to the digest */
 	int inflight;
+	uint32_t gen;
 	unsigned char *buf[NBUF];
 	uint64_t boff[NBUF];
 	uint32_t blen[NBUF];    /* bytes read so far into buf (short reads are continued) */
@@ -124,9 +125,11 @@ struct worker {
 
 enum { OP_OPEN = 1, OP_READ = 2 };
 
-static uint64_t ud(int slot, int b, int op)
+/* user_data: generation (so a stale completion for a reused slot is recognised), slot,
+ * buffer, operation */
+static uint64_t ud(const struct slot *sl, int slot, int b, int op)
 {
-	return (uint64_t)slot << 16 | (uint64_t)b << 8 | (uint64_t)op;
+	return (uint64_t)sl->gen << 32 | (uint64_t)slot << 16 | (uint64_t)b << 8 | (uint64_t)op;
 }
 
 static struct io_uring_sqe *get_sqe(struct worker *w)
@@ -155,7 +158,7 @@ static void prep_read(struct worker *w, int s, int b, unsigned flags)
 	 */
 	if (sl->it->size >= ASYNC_MIN)
 		sqe->flags |= IOSQE_ASYNC;
-	io_uring_sqe_set_data64(sqe, ud(s, b, OP_READ));
+	io_uring_sqe_set_data64(sqe, ud(sl, s, b, OP_READ));
 	sl->bstate[b] = B_PENDING;
 	sl->inflight++;
 }
@@ -179,6 +182,7 @@ static void start_file(struct worker *w, int s, struct rp_hash_item *it)
 	if (io_uring_sq_space_left(&w->ring) < 2)
 		io_uring_submit(&w->ring);
 	sl->it = it;
+	sl->gen++;
 	sl->active = 1;
 	sl->err = 0;
 	sl->eof = 0;
@@ -196,7 +200,7 @@ static void start_file(struct worker *w, int s, struct rp_hash_item *it)
 	io_uring_prep_openat_direct(sqe, AT_FDCWD, it->path, O_RDONLY | O_NOCTTY, 0,
 				    (unsigned)s);
 	sqe->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
-	io_uring_sqe_set_data64(sqe, ud(s, 0, OP_OPEN));
+	io_uring_sqe_set_data64(sqe, ud(sl, s, 0, OP_OPEN));
 	queue_buf(w, s, 0);
 	w->active++;
 	if (it->size > BIG_FILE)
@@ -254,14 +258,24 @@ static void advance(struct worker *w, int s)
 static void on_cqe(struct worker *w, struct io_uring_cqe *cqe)
 {
 	uint64_t d = io_uring_cqe_get_data64(cqe);
-	int s = (int)(d >> 16), b = (int)((d >> 8) & 0xff), op = (int)(d & 0xff);
+	int s = (int)((d >> 16) & 0xffff), b = (int)((d >> 8) & 0xff), op = (int)(d & 0xff);
 	struct slot *sl = &w->slots[s];
 	int res = cqe->res;
 
+	if (s >= SLOTS || b >= NBUF || !sl->active || (uint32_t)(d >> 32) != sl->gen)
+		return; /* a late completion for a file already finished */
 	if (op == OP_OPEN) {
-		/* only failures post (CQE_SKIP_SUCCESS); the linked read arrives as -ECANCELED */
-		if (res < 0 && !sl->err)
-			sl->err = -res;
+		/*
+		 * Only failures post (CQE_SKIP_SUCCESS). Kernels skip the linked read's
+		 * -ECANCELED completion too when the head had CQE_SKIP_SUCCESS (seen on 6.18);
+		 * if an older one posts it, the generation check above drops it.
+		 */
+		sl->err = res < 0 ? -res : EIO;
+		sl->inflight = 0;
+		for (int k = 0; k < NBUF; k++)
+			sl->bstate[k] = B_FREE;
+		finish_file(w, s);
+		sl->gen++;
 		return;
 	}
 	sl->inflight--;
