@@ -15,6 +15,8 @@ struct rp_cmd {
 };
 
 extern const struct rp_cmd rp_cmd_check;
+extern const struct rp_cmd rp_cmd_diff;
 extern const struct rp_cmd rp_cmd_hash;
+extern const struct rp_cmd rp_cmd_normalize;
 
 #endif

@@ -15,7 +15,9 @@
 /* Keep sorted by name. */
 static const struct rp_cmd *const commands[] = {
 	&rp_cmd_check,
+	&rp_cmd_diff,
 	&rp_cmd_hash,
+	&rp_cmd_normalize,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
