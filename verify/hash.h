@@ -82,8 +82,9 @@ struct rp_hash_opts {
 };
 
 /*
- * Hash every item (in parallel; memory bounded by jobs x in-flight buffers, whatever the file
- * sizes). Per-file failures set item->err and do not stop the others; the return value is
+ * Hash every item whose err is 0 on entry (items with err set are left alone, so callers
+ * can pre-mark files they know cannot be read), in parallel, with memory bounded by
+ * jobs x in-flight buffers whatever the file sizes. Per-file failures set item->err and do not stop the others; the return value is
  * RP_OK when every item was hashed, RP_EIO otherwise (with e naming the first failure).
  */
 enum rp_status rp_hash_run(struct rp_hash_item *items, size_t n, struct rp_hash_opts *o,

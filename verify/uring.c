@@ -109,16 +109,17 @@ enum rp_status rp_hash_run(struct rp_hash_item *items, size_t n, struct rp_hash_
 		jobs = ncpu > 0 ? (unsigned)ncpu : 1;
 	}
 	if (jobs > n)
-		jobs = n ? (unsigned)n : 1;
+		jobs = n ? (unsigned)n : 1; /* n counts pre-failed items too: a bound, not exact */
 	memset(&g, 0, sizeof(g));
 	g.items = items;
-	g.n = n;
+	g.n = 0;
 	g.order = rp_xreallocarray(NULL, n ? n : 1, sizeof(size_t));
 	for (i = 0; i < n; i++)
-		g.order[i] = i;
+		if (!items[i].err)
+			g.order[g.n++] = i;
 	/* qsort has no context argument in C11; the engine runs one list at a time */
 	sort_items = items;
-	qsort(g.order, n, sizeof(size_t), cmp_size_desc);
+	qsort(g.order, g.n, sizeof(size_t), cmp_size_desc);
 	atomic_init(&g.next, 0);
 	o->used_uring = 0;
 	snprintf(o->fallback_why, sizeof(o->fallback_why), "io_uring not used");
