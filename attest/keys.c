@@ -23,6 +23,32 @@
 
 #define KEYFILE_MAX (64 * 1024)
 
+enum rp_status rp_crypto_init(struct rp_err *e)
+{
+	if (sodium_init() < 0)
+		return rp_errf(e, RP_EINTERNAL, "libsodium initialisation failed");
+	return RP_OK;
+}
+
+void *rp_secure_alloc(size_t n)
+{
+	void *p = sodium_malloc(n);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void rp_secure_free(void *p)
+{
+	sodium_free(p);
+}
+
+void rp_wipe(void *p, size_t n)
+{
+	sodium_memzero(p, n);
+}
+
 const char *rp_key_type_name(enum rp_key_type t)
 {
 	switch (t) {

@@ -54,6 +54,14 @@ struct rp_pass_src {
 	void *arg;
 };
 
+/* Initialise libsodium once (idempotent); RP_EINTERNAL if it cannot start. */
+enum rp_status rp_crypto_init(struct rp_err *e);
+/* Locked, guarded memory for secrets (sodium_malloc; aborts on failure), wiped on free. */
+void *rp_secure_alloc(size_t n);
+void rp_secure_free(void *p);
+/* Wipe n bytes in a way the compiler keeps. */
+void rp_wipe(void *p, size_t n);
+
 /* Human name of a key type ("ed25519", "ecdsa-p256", ...). */
 const char *rp_key_type_name(enum rp_key_type t);
 

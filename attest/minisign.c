@@ -451,6 +451,53 @@ static enum rp_status blake2b_file(const char *path, unsigned char out[64], stru
 	return rc;
 }
 
+enum rp_status rp_minisig_verify_keys(const struct rp_minisig *s, const struct rp_pubkey *keys,
+				      size_t nkeys, const char *path, const void *msg, size_t len,
+				      size_t *which, struct rp_err *e)
+{
+	unsigned char h[64];
+	const unsigned char *m = msg;
+	char *data = NULL, id[17];
+	size_t mlen = len, tried = 0;
+	enum rp_status rc = RP_OK;
+
+	for (size_t i = 0; i < nkeys; i++)
+		if (keys[i].type == RP_KEY_ED25519 &&
+		    (!keys[i].has_keynum || memcmp(keys[i].keynum, s->keynum, 8) == 0))
+			tried++;
+	rp_minisign_keyid_hex(s->keynum, id);
+	if (!tried)
+		return rp_errf(e, RP_FAIL, "signed by key id %s, no trusted key has that id", id);
+	if (path && s->prehashed) {
+		rc = blake2b_file(path, h, e);
+		m = h;
+		mlen = sizeof(h);
+	} else if (path) {
+		rc = rp_read_file(path, RP_OPEN_STDIN, RP_MINISIGN_LEGACY_MAX, &data, &mlen, e);
+		m = (const unsigned char *)data;
+	} else if (s->prehashed) {
+		crypto_generichash(h, sizeof(h), msg, len, NULL, 0);
+		m = h;
+		mlen = sizeof(h);
+	}
+	if (rc)
+		return rc;
+	rc = RP_FAIL;
+	for (size_t i = 0; i < nkeys; i++) {
+		if (keys[i].type != RP_KEY_ED25519 ||
+		    (keys[i].has_keynum && memcmp(keys[i].keynum, s->keynum, 8) != 0))
+			continue;
+		rc = verify_parts(s, &keys[i], m, mlen, e);
+		if (rc == RP_OK) {
+			if (which)
+				*which = i;
+			break;
+		}
+	}
+	free(data);
+	return rc;
+}
+
 enum rp_status rp_minisig_verify_file(const struct rp_minisig *s, const struct rp_pubkey *k,
 				      const char *path, struct rp_err *e)
 {

@@ -60,7 +60,7 @@ enum rp_status rp_minisig_parse(struct rp_minisig *s, const char *text, size_t l
 void rp_minisig_release(struct rp_minisig *s);
 
 /*
- * Verify s over the file at path with k: key id, the signature (streaming BLAKE2b-512 for
+ * Verify s over the file at path with one key k: key id, the signature (streaming BLAKE2b-512 for
  * "ED"; reading at most 1 GiB for "Ed"), then the global signature over sig || trusted
  * comment. RP_OK valid; RP_FAIL with e saying which part failed ("key id ... does not match",
  * "signature does not verify", "trusted comment signature does not verify"); RP_EIO for
@@ -68,6 +68,15 @@ void rp_minisig_release(struct rp_minisig *s);
  */
 enum rp_status rp_minisig_verify_file(const struct rp_minisig *s, const struct rp_pubkey *k,
 				      const char *path, struct rp_err *e);
+/*
+ * Verify s over the file at path against every key in keys (nkeys) whose minisign key id
+ * matches (PEM Ed25519 keys, which have none, are all tried), reading the file once.
+ * RP_OK sets *which to the index of the key that verified; RP_FAIL says why in e ("signed
+ * by key id X, no trusted key has that id", ...); RP_EIO for unreadable files.
+ */
+enum rp_status rp_minisig_verify_keys(const struct rp_minisig *s, const struct rp_pubkey *keys,
+				      size_t nkeys, const char *path, const void *msg, size_t len,
+				      size_t *which, struct rp_err *e);
 /* The same over a message in memory. */
 enum rp_status rp_minisig_verify_mem(const struct rp_minisig *s, const struct rp_pubkey *k,
 				     const void *msg, size_t len, struct rp_err *e);
