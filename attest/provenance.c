@@ -35,12 +35,12 @@ static json_t *parse_json(const char *text, size_t len, const char *what, int wa
 	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 
 	if (!j) {
-		rp_errf(e, RP_EINPUT, "%s: line %d: %s", what, je.line, je.text);
+		rp_errf(e, RP_EINPUT, "'%s' line %d: %s", what, je.line, je.text);
 		return NULL;
 	}
 	if (want_object && !json_is_object(j)) {
 		json_decref(j);
-		rp_errf(e, RP_EINPUT, "%s: not a JSON object", what);
+		rp_errf(e, RP_EINPUT, "'%s': not a JSON object", what);
 		return NULL;
 	}
 	return j;
@@ -119,6 +119,7 @@ enum rp_status rp_prov_build(const struct rp_attest_params *p, char **json, size
 	bd = json_object();
 	json_object_set_new(bd, "buildType", json_string(p->build_type ? p->build_type : RP_BUILD_TYPE));
 	ep = json_object();
+	json_object_set_new(bd, "externalParameters", ep);
 	if (p->source_uri || p->source_ref) {
 		json_t *src = json_object();
 		if (p->source_uri)
@@ -146,7 +147,6 @@ enum rp_status rp_prov_build(const struct rp_attest_params *p, char **json, size
 		}
 		json_object_set_new(ep, "recipe", r);
 	}
-	json_object_set_new(bd, "externalParameters", ep);
 	if (p->internal_json) {
 		json_t *ip = parse_json(p->internal_json, strlen(p->internal_json),
 					"internal parameters", 1, e);

@@ -507,11 +507,11 @@ static enum rp_status check_provenance(struct ctx *c, const struct rp_verify_ass
 	describe_keys(c, keys, sizeof(keys));
 	if (!first) {
 		keep_statement(c, &c->c[0]);
+		char *want = rp_xasprintf("a signature by %s", keys);
 		found = rp_xasprintf("%zu envelope(s), no signature by a trusted key", c->nc);
-		d[0] = '\0';
-		snprintf(d, sizeof(d), "a signature by %s", keys);
-		rc = fail(c, "dsse-signature", c->prov_name, d, found);
+		rc = fail(c, "dsse-signature", c->prov_name, want, found);
 		free(found);
+		free(want);
 		return rc;
 	}
 	rp_pubkey_describe(&c->keys[first->key], d, sizeof(d));
