@@ -204,6 +204,11 @@ static enum rp_status check_sums(struct ctx *c, const struct rp_verify_asset *as
 	rc = rp_sums_parse(&sums, data, len, sname, c->e);
 	if (rc)
 		goto out;
+	if (sums.n == 0) {
+		rc = rp_errf(c->e, RP_EINPUT, "'%s': no properly formatted SHA256 checksum lines",
+			     sname);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct rp_sums_entry *en = NULL;
 		char want[RP_SHA256_HEX + 8], got[RP_SHA256_HEX + 8], hex[RP_SHA256_HEX];
