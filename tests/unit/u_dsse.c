@@ -9,6 +9,8 @@
 #include "file.h"
 #include "harness.h"
 #include "keys.h"
+#include "statement.h"
+#include "vsa.h"
 
 static char *vec_path(const char *name)
 {
@@ -131,4 +133,33 @@ TEST(malformed_envelopes_are_einput)
 		CHECK_STATUS(rp_dsse_parse(&env, bad[i], strlen(bad[i]), "bad", &e), RP_EINPUT);
 		CHECK(strstr(e.msg, "'bad'") != NULL);
 	}
+}
+
+TEST(vsa_signed_and_verified)
+{
+	struct rp_attest_subject s = { "app.tar.gz", { 1, 2, 3 } };
+	const char *levels[] = { "SLSA_BUILD_LEVEL_1" };
+	struct rp_vsa_params p;
+	struct rp_statement st;
+	char *json = NULL;
+	size_t len = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.subjects = &s;
+	p.nsubjects = 1;
+	p.resource_uri = "git+https://example.org/app@refs/tags/v1";
+	p.passed = 1;
+	p.levels = levels;
+	p.nlevels = 1;
+	CHECK_STATUS(rp_vsa_build(&p, &json, &len, NULL), RP_OK);
+	CHECK_STATUS(rp_statement_parse(&st, json, len, "vsa", NULL), RP_OK);
+	CHECK_EQ_INT(st.kind, RP_PRED_VSA_V1);
+	CHECK_EQ_STR(st.builder_id, RP_DEFAULT_VERIFIER);
+	CHECK(rp_statement_find_subject(&st, s.sha256) != NULL);
+	CHECK_EQ_STR(json_string_value(json_object_get(json_object_get(st.root, "predicate"),
+						       "verificationResult")), "PASSED");
+	rp_statement_release(&st);
+	free(json);
+	p.resource_uri = NULL;
+	CHECK_STATUS(rp_vsa_build(&p, &json, &len, NULL), RP_EUSAGE);
 }
