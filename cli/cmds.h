@@ -16,5 +16,6 @@ struct rp_cmd {
 
 extern const struct rp_cmd rp_cmd_check;
 extern const struct rp_cmd rp_cmd_hash;
+extern const struct rp_cmd rp_cmd_rebuild;
 
 #endif

@@ -16,6 +16,7 @@
 static const struct rp_cmd *const commands[] = {
 	&rp_cmd_check,
 	&rp_cmd_hash,
+	&rp_cmd_rebuild,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
