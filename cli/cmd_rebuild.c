@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "file.h"
@@ -28,15 +29,18 @@ static const char *const rebuild_usage[] = {
 	"  --bisect       vary one variation at a time to name the ones that matter",
 	"  --keep DIR     keep the first build's tree and the logs in DIR (absent or empty)",
 	"  --json FILE    write the full report as JSON ('-': stdout; the text goes to stderr)",
+	"  -q, -v         no progress notes; progress notes even when stderr is not a terminal",
 	"  exit 0: reproducible or equal after normalization; 1: not reproducible or",
 	"  nondeterministic without variation; 4: a build failed, timed out or made no artifact",
 	NULL,
 };
 
+/* Progress goes to a terminal, or anywhere with -v; -q silences it. */
 static void on_progress(void *arg, const char *line)
 {
 	(void)arg;
-	rp_msg_note("%s", line);
+	if (rp_out_verbose || isatty(2))
+		rp_msg_note("%s", line);
 }
 
 static void print_text(FILE *fp, const struct rp_rebuild_report *r)
