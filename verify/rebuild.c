@@ -1110,7 +1110,7 @@ enum rp_status rp_rebuild_run(const struct rp_rebuild_opts *o, struct rp_rebuild
 	struct envv ev = { NULL, 0 };
 	double t0 = now_s();
 	unsigned vset, got;
-	char note[256], *home;
+	char note[512], *home;
 	enum rp_status rc = RP_OK;
 	int any_varied = 0, varied_diff = 0;
 

@@ -98,7 +98,7 @@ static int try_clone(unsigned long flags)
 void rp_sandbox_probe(unsigned want, unsigned *got, char *note, size_t n)
 {
 	static unsigned cached_want = ~0u, cached_got;
-	static char cached_note[256];
+	static char cached_note[512];
 	unsigned ok = 0;
 	size_t used = 0;
 	int err;

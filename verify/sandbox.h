@@ -38,7 +38,7 @@ struct rp_sandbox_opts {
 
 struct rp_sandbox_result {
 	unsigned ns;            /* namespaces actually entered */
-	char ns_note[256];      /* why a wanted namespace was not entered; "" if none */
+	char ns_note[512];      /* why a wanted namespace was not entered; "" if none */
 	int status;             /* wait status of the build command */
 	int timed_out;          /* the timeout expired and the tree was killed */
 	int exec_failed;        /* the command could not be started (status is exit 127) */
