@@ -1,0 +1,225 @@
+/*
+ * Unit tests for verify/rebuild.c, sandbox.c and source.c: --vary parsing, the sandbox's
+ * exit status, timeout, log bounds and environment, and tracked-file copies.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "rebuild.h"
+#include "sandbox.h"
+#include "source.h"
+
+TEST(vary_parse)
+{
+	struct rp_err e = RP_ERR_INIT;
+	unsigned m = 1;
+
+	CHECK_STATUS(rp_variation_parse("all", &m, &e), RP_OK);
+	CHECK_EQ_INT(m, RP_VARY_ALL);
+	CHECK_STATUS(rp_variation_parse("none", &m, &e), RP_OK);
+	CHECK_EQ_INT(m, 0);
+	CHECK_STATUS(rp_variation_parse("umask,build_path", &m, &e), RP_OK);
+	CHECK_EQ_INT(m, (1u << RP_VARY_UMASK) | (1u << RP_VARY_BUILD_PATH));
+	CHECK_STATUS(rp_variation_parse("-build_path", &m, &e), RP_OK);
+	CHECK_EQ_INT(m, RP_VARY_ALL & ~(1u << RP_VARY_BUILD_PATH));
+	CHECK_STATUS(rp_variation_parse("hostname", &m, &e), RP_OK);
+	CHECK_EQ_INT(m, 1u << RP_VARY_DOMAIN_HOST);
+	CHECK_STATUS(rp_variation_parse("+umask,-umask,+time", &m, &e), RP_OK);
+	CHECK_EQ_INT(m, RP_VARY_ALL & ~(1u << RP_VARY_UMASK));
+	CHECK_STATUS(rp_variation_parse("umask,bogus", &m, &e), RP_EUSAGE);
+	CHECK(strstr(e.msg, "'bogus'") != NULL);
+	CHECK_STATUS(rp_variation_parse("umas", &m, &e), RP_EUSAGE);
+	for (int v = 0; v < RP_VARY_COUNT; v++) {
+		CHECK_STATUS(rp_variation_parse(rp_variation_name((enum rp_variation)v), &m, &e),
+			     RP_OK);
+		CHECK_EQ_INT(m, 1u << v);
+	}
+	CHECK(rp_variation_name(RP_VARY_COUNT) == NULL);
+}
+
+TEST(verdict_names)
+{
+	CHECK_EQ_STR(rp_rebuild_verdict_name(RP_REBUILD_NONDETERMINISTIC),
+		     "nondeterministic without variation");
+	CHECK_EQ_STR(rp_rebuild_verdict_name(RP_REBUILD_NOT_REPRODUCIBLE), "not reproducible");
+	CHECK_EQ_STR(rp_artifact_result_name(RP_ART_MISSING), "missing");
+}
+
+/* -Wwrite-strings: the sandbox takes execve-style char *const arrays. */
+#define S(x) ((char *)(x))
+
+static char *const sh_env[] = { S("PATH=/usr/bin:/bin"), S("MARK=yes"), NULL };
+
+static void sandbox_opts(struct rp_sandbox_opts *o, char *const *argv, int logfd)
+{
+	memset(o, 0, sizeof(*o));
+	o->argv = argv;
+	o->envp = sh_env;
+	o->cwd = rp_test_dir();
+	o->umask = 022;
+	o->ns = RP_NS_ALL;
+	o->log_fd = logfd;
+	o->log_max = 1 << 20;
+	o->timeout_s = 20;
+}
+
+static int open_log(const char *name)
+{
+	char p[4096];
+
+	snprintf(p, sizeof(p), "%s/%s", rp_test_dir(), name);
+	return open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+static size_t read_log(int fd, char *buf, size_t n)
+{
+	ssize_t k = pread(fd, buf, n - 1, 0);
+
+	buf[k > 0 ? k : 0] = '\0';
+	return k > 0 ? (size_t)k : 0;
+}
+
+TEST(sandbox_status_env_umask)
+{
+	char *argv[] = { S("sh"), S("-c"), S("echo \"$MARK $(umask) $HOME\"; exit 3"), NULL };
+	struct rp_sandbox_opts o;
+	struct rp_sandbox_result res;
+	struct rp_err e = RP_ERR_INIT;
+	char buf[256], d[64];
+	int fd = open_log("log");
+
+	sandbox_opts(&o, argv, fd);
+	CHECK_STATUS(rp_sandbox_run(&o, &res, &e), RP_OK);
+	CHECK(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 3);
+	CHECK_EQ_STR(rp_sandbox_describe(res.status, d, sizeof(d)), "exit status 3");
+	CHECK_EQ_INT(res.timed_out, 0);
+	read_log(fd, buf, sizeof(buf));
+	CHECK_EQ_STR(buf, "yes 0022 \n");
+	close(fd);
+}
+
+TEST(sandbox_timeout_kills)
+{
+	char *argv[] = { S("sh"), S("-c"), S("echo before; sleep 30; echo after"), NULL };
+	struct rp_sandbox_opts o;
+	struct rp_sandbox_result res;
+	struct rp_err e = RP_ERR_INIT;
+	char buf[256];
+	int fd = open_log("log");
+
+	sandbox_opts(&o, argv, fd);
+	o.timeout_s = 1;
+	CHECK_STATUS(rp_sandbox_run(&o, &res, &e), RP_OK);
+	CHECK_EQ_INT(res.timed_out, 1);
+	CHECK(res.seconds < 10);
+	read_log(fd, buf, sizeof(buf));
+	CHECK_EQ_STR(buf, "before\n");
+	close(fd);
+}
+
+TEST(sandbox_log_is_bounded)
+{
+	char *argv[] = { S("sh"), S("-c"), S("i=0; while [ $i -lt 2000 ]; do echo 0123456789; i=$((i+1)); done"), NULL };
+	struct rp_sandbox_opts o;
+	struct rp_sandbox_result res;
+	struct rp_err e = RP_ERR_INIT;
+	struct stat st;
+	int fd = open_log("log");
+
+	sandbox_opts(&o, argv, fd);
+	o.log_max = 1000;
+	CHECK_STATUS(rp_sandbox_run(&o, &res, &e), RP_OK);
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 1000);
+	CHECK_EQ_INT(res.log_truncated, 1);
+	CHECK_EQ_INT(res.log_bytes, 22000);
+	close(fd);
+}
+
+TEST(sandbox_missing_command)
+{
+	char *argv[] = { S("no-such-command-rp"), NULL };
+	struct rp_sandbox_opts o;
+	struct rp_sandbox_result res;
+	struct rp_err e = RP_ERR_INIT;
+	char buf[512];
+	int fd = open_log("log");
+
+	sandbox_opts(&o, argv, fd);
+	CHECK_STATUS(rp_sandbox_run(&o, &res, &e), RP_OK);
+	CHECK_EQ_INT(res.exec_failed, 1);
+	read_log(fd, buf, sizeof(buf));
+	CHECK(strstr(buf, "cannot run 'no-such-command-rp'") != NULL);
+	close(fd);
+}
+
+static int sh(const char *cmd)
+{
+	char full[8192];
+
+	snprintf(full, sizeof(full), "cd '%s' && (%s) >/dev/null 2>&1", rp_test_dir(), cmd);
+	return system(full);
+}
+
+TEST(source_copy_tracked_only)
+{
+	struct rp_source s = RP_SOURCE_INIT;
+	struct rp_err e = RP_ERR_INIT;
+	char src[4096], dst[4096], p[8300], link[64];
+	struct stat st;
+	size_t skipped = 99;
+	ssize_t n;
+
+	if (sh("git --version") != 0)
+		SKIP("git is not installed");
+	CHECK(sh("mkdir s && cd s && git init -q && git config user.email t@t && "
+		 "git config user.name t && mkdir -p a/b && echo 1 > a/b/f && echo 2 > x && "
+		 "chmod 775 x && ln -s a/b/f l && echo gone > gone && git add -A && "
+		 "git -c commit.gpgsign=false commit -qm c && rm gone && echo u > untracked") == 0);
+	snprintf(src, sizeof(src), "%s/s", rp_test_dir());
+	snprintf(dst, sizeof(dst), "%s/copy", rp_test_dir());
+	CHECK_STATUS(rp_source_open_worktree(&s, src, &e), RP_OK);
+	CHECK_EQ_INT(s.nfiles, 4);
+	CHECK(s.commit != NULL && strlen(s.commit) == 40);
+	CHECK(s.commit_time > 0);
+	CHECK_EQ_INT(s.dirty, 1);
+	CHECK_STATUS(rp_source_copy(&s, dst, &skipped, &e), RP_OK);
+	CHECK_EQ_INT(skipped, 1);
+	snprintf(p, sizeof(p), "%s/a/b/f", dst);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0644);
+	snprintf(p, sizeof(p), "%s/x", dst);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0755);
+	snprintf(p, sizeof(p), "%s/l", dst);
+	n = readlink(p, link, sizeof(link) - 1);
+	CHECK(n == 5 && memcmp(link, "a/b/f", 5) == 0);
+	snprintf(p, sizeof(p), "%s/untracked", dst);
+	CHECK(access(p, F_OK) != 0);
+	snprintf(p, sizeof(p), "%s/.git", dst);
+	CHECK(access(p, F_OK) != 0);
+	/* The destination must be new. */
+	CHECK_STATUS(rp_source_copy(&s, dst, NULL, &e), RP_EIO);
+	rp_source_release(&s);
+}
+
+TEST(source_not_a_repo)
+{
+	struct rp_source s = RP_SOURCE_INIT;
+	struct rp_err e = RP_ERR_INIT;
+
+	if (sh("git --version") != 0)
+		SKIP("git is not installed");
+	CHECK(sh("mkdir plain") == 0);
+	{
+		char p[4096];
+		snprintf(p, sizeof(p), "%s/plain", rp_test_dir());
+		CHECK_STATUS(rp_source_open_worktree(&s, p, &e), RP_EIO);
+		CHECK(strstr(e.msg, "not a git working tree") != NULL);
+	}
+	CHECK_STATUS(rp_source_clone(&s, "-x", "v1", "/nonexistent", &e), RP_EUSAGE);
+	CHECK_STATUS(rp_source_clone(&s, "x", "--y", "/nonexistent", &e), RP_EUSAGE);
+}
