@@ -280,6 +280,63 @@ static const char *find_faketime(void)
 	return NULL;
 }
 
+static char *path2(const char *a, const char *b)
+{
+	return rp_xasprintf("%s/%s", a, b);
+}
+
+/* disorderfs (FUSE) shows the tree at mnt with directory entries shuffled. */
+static enum rp_status disorder_mount(const char *backing, const char *mnt, struct rp_err *e)
+{
+	/* --multi-user needs root; unprivileged, the build runs as our own user anyway. */
+	const char *argv[] = { "disorderfs", "--shuffle-dirents=yes", "--quiet",
+			       geteuid() == 0 ? "--multi-user=yes" : "--multi-user=no", backing,
+			       mnt, NULL };
+	char *out = NULL;
+	size_t len;
+	enum rp_status rc = rp_source_run(argv, NULL, 1 << 16, &out, &len, e);
+
+	free(out);
+	return rc;
+}
+
+static void disorder_umount(const char *mnt)
+{
+	const char *argv[] = { "fusermount", "-u", "-z", mnt, NULL };
+	char *out = NULL;
+	size_t len;
+
+	if (rp_source_run(argv, NULL, 1 << 16, &out, &len, NULL) != RP_OK) {
+		const char *argv2[] = { "umount", "-l", mnt, NULL };
+		free(out);
+		out = NULL;
+		rp_source_run(argv2, NULL, 1 << 16, &out, &len, NULL);
+	}
+	free(out);
+}
+
+/* NULL when disorderfs can mount here, else why not (static text or malloc'd in *why). */
+static char *disorder_probe(const char *root)
+{
+	char *b = path2(root, "disorderfs-probe"), *m = path2(root, "disorderfs-probe-mnt");
+	struct rp_err e = RP_ERR_INIT;
+	char *why = NULL;
+
+	if (access("/usr/bin/disorderfs", X_OK) != 0 && access("/usr/local/bin/disorderfs", X_OK) != 0)
+		why = rp_xstrdup("disorderfs is not installed (Debian package disorderfs)");
+	else if (mkdir(b, 0755) < 0 || mkdir(m, 0755) < 0)
+		why = rp_xasprintf("cannot create '%s': %s", b, strerror(errno));
+	else if (disorder_mount(b, m, &e) != RP_OK)
+		why = rp_xasprintf("disorderfs cannot mount here: %s", e.msg);
+	else
+		disorder_umount(m);
+	rmdir(m);
+	rmdir(b);
+	free(b);
+	free(m);
+	return why;
+}
+
 static unsigned allowed_cpus(void)
 {
 	cpu_set_t set;
@@ -287,11 +344,6 @@ static unsigned allowed_cpus(void)
 	if (sched_getaffinity(0, sizeof(set), &set) < 0)
 		return 1;
 	return (unsigned)CPU_COUNT(&set);
-}
-
-static char *path2(const char *a, const char *b)
-{
-	return rp_xasprintf("%s/%s", a, b);
 }
 
 /* The build path: identical runs share one; the variation uses another, deeper one. */
@@ -615,10 +667,10 @@ static enum rp_status build_once(struct ctx *c, const char *kind, unsigned vary,
 	struct rp_sandbox_result sr;
 	struct envv ev = { NULL, 0 };
 	struct artlist al = { NULL, 0 };
-	char *bpath, *home, *logp, *tree, label[64], st[96];
+	char *bpath, *home, *logp, *tree, *backing = NULL, label[64], st[96];
 	enum rp_status rc;
 	size_t skipped = 0;
-	int logfd = -1;
+	int logfd = -1, mounted = 0;
 	unsigned idx;
 
 	r->runs = rp_xreallocarray(r->runs, r->nruns + 1, sizeof(*r->runs));
@@ -656,9 +708,26 @@ static enum rp_status build_once(struct ctx *c, const char *kind, unsigned vary,
 		}
 		free(parent);
 	}
-	rc = rp_source_copy(&c->src, bpath, &skipped, e);
+	/* fileordering: the files live in a sibling directory, shown shuffled at bpath. */
+	if (vary & (1u << RP_VARY_FILEORDERING)) {
+		backing = rp_xasprintf("%s.disorderfs-backing", bpath);
+		rm_rf(backing);
+	}
+	rc = rp_source_copy(&c->src, backing ? backing : bpath, &skipped, e);
 	if (rc)
 		goto out;
+	if (backing) {
+		if (mkdir(bpath, 0755) < 0) {
+			rc = rp_err_sys(e, RP_EIO, errno, "cannot create '%s'", bpath);
+			goto out;
+		}
+		rc = disorder_mount(backing, bpath, e);
+		if (rc) {
+			rp_err_prefix(e, "run %u: fileordering", idx);
+			goto out;
+		}
+		mounted = 1;
+	}
 	if (mkdir(home, 0755) < 0 && errno != EEXIST) {
 		char *hp = rp_xstrdup(home), *sl = strrchr(hp, '/');
 		*sl = '\0';
@@ -692,6 +761,15 @@ static enum rp_status build_once(struct ctx *c, const char *kind, unsigned vary,
 	rc = rp_sandbox_run(&so, &sr, e);
 	close(logfd);
 	logfd = -1;
+	if (mounted) {
+		disorder_umount(bpath);
+		mounted = 0;
+		if (rmdir(bpath) < 0 && !rc) {
+			rc = rp_err_sys(e, RP_EIO, errno, "run %u: cannot unmount disorderfs at '%s'",
+					idx, bpath);
+			goto out;
+		}
+	}
 	if (rc) {
 		rp_err_prefix(e, "run %u", idx);
 		goto out;
@@ -716,7 +794,7 @@ static enum rp_status build_once(struct ctx *c, const char *kind, unsigned vary,
 				     rp_sandbox_describe(sr.status, st, sizeof(st)));
 		goto out;
 	}
-	rc = collect(c, bpath, idx, &al, e);
+	rc = collect(c, backing ? backing : bpath, idx, &al, e);
 	if (rc) {
 		free(c->tail);
 		c->tail = log_tail(logp, c->o->tail_lines ? c->o->tail_lines : TAIL_DEFAULT);
@@ -727,8 +805,9 @@ static enum rp_status build_once(struct ctx *c, const char *kind, unsigned vary,
 	al.a = NULL;
 	al.n = 0;
 	/* Free the build path for the next run; keep this tree where the report says. */
-	if (rename(bpath, tree) < 0) {
-		rc = rp_err_sys(e, RP_EIO, errno, "cannot rename '%s' to '%s'", bpath, tree);
+	if (rename(backing ? backing : bpath, tree) < 0) {
+		rc = rp_err_sys(e, RP_EIO, errno, "cannot rename '%s' to '%s'",
+				backing ? backing : bpath, tree);
 		goto out;
 	}
 	if (idx > 1) {
@@ -746,6 +825,11 @@ static enum rp_status build_once(struct ctx *c, const char *kind, unsigned vary,
 out:
 	if (logfd >= 0)
 		close(logfd);
+	if (mounted) {
+		disorder_umount(bpath);
+		rmdir(bpath);
+	}
+	free(backing);
 	if (!c->o->keep_dir)
 		unlink(logp);
 	for (size_t i = 0; i < al.n; i++)
@@ -821,9 +905,8 @@ static void plan_variations(struct ctx *c)
 			break;
 		case RP_VARY_FILEORDERING:
 			x->varied = rp_xstrdup("shuffled directory entries (disorderfs)");
-			why = access("/usr/bin/disorderfs", X_OK) == 0
-				      ? "disorderfs is installed but not supported by this version"
-				      : "disorderfs is not installed (Debian package disorderfs)";
+			if (x->selected)
+				x->skipped = disorder_probe(c->root);
 			break;
 		case RP_VARY_COUNT:
 			break;
