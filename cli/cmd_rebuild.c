@@ -60,7 +60,7 @@ static void print_text(FILE *fp, const struct rp_rebuild_report *r)
 			rp_sanitize(nm, sizeof(nm), r->artifacts[i].name));
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct rp_rebuild_run *run = &r->runs[i];
-		fprintf(fp, "run %u %-8s %-26s %6.2f s", run->index, run->kind,
+		fprintf(fp, "run %-2u %-8s %-26s %6.2f s", run->index, run->kind,
 			i ? rp_artifact_result_name(run->result) : "(reference)", run->seconds);
 		first = 1;
 		for (int v = 0; v < RP_VARY_COUNT; v++)
@@ -92,13 +92,27 @@ static void print_text(FILE *fp, const struct rp_rebuild_report *r)
 			}
 		}
 	}
+	/* Skipped variations, grouped by reason: "a, b (why); c (why)". */
 	first = 1;
 	for (int v = 0; v < RP_VARY_COUNT; v++) {
 		const struct rp_rebuild_variation *x = &r->variations[v];
+		const char *why = x->skipped ? x->skipped : "?";
+		int seen = 0;
 		if (!x->selected || x->applied)
 			continue;
-		fprintf(fp, "%s%s (%s)", first ? "skipped variations: " : "; ", x->name,
-			x->skipped ? x->skipped : "?");
+		for (int u = 0; u < v && !seen; u++)
+			seen = r->variations[u].selected && !r->variations[u].applied &&
+			       strcmp(r->variations[u].skipped ? r->variations[u].skipped : "?",
+				      why) == 0;
+		if (seen)
+			continue;
+		fprintf(fp, "%s%s", first ? "skipped variations: " : "; ", x->name);
+		for (int u = v + 1; u < RP_VARY_COUNT; u++)
+			if (r->variations[u].selected && !r->variations[u].applied &&
+			    strcmp(r->variations[u].skipped ? r->variations[u].skipped : "?",
+				   why) == 0)
+				fprintf(fp, ", %s", r->variations[u].name);
+		fprintf(fp, " (%s)", why);
 		first = 0;
 	}
 	if (!first)

@@ -21,6 +21,16 @@
 #include <unistd.h>
 
 #include "buf.h"
+/*
+ * The layered comparison (verify/diff.h) decides between identical, equal after
+ * normalization and different; until it is in the tree, artifacts are compared by SHA-256.
+ */
+#if defined(__has_include)
+#if __has_include("diff.h")
+#include "diff.h"
+#define RP_HAVE_DIFF 1
+#endif
+#endif
 #include "file.h"
 #include "mem.h"
 #include "rebuild.h"
@@ -534,28 +544,93 @@ out:
 	return rc;
 }
 
+#define DIFF_REPORT_MAX (256u << 10) /* per artifact, text and JSON each */
+#define DIFF_TIME_LIMIT 120u         /* seconds per artifact */
+
+#ifdef RP_HAVE_DIFF
+/* Run a report writer into a malloc'd string. */
+static char *diff_to_string(const struct rp_diff_report *r,
+			    enum rp_status (*fn)(const struct rp_diff_report *, FILE *,
+						 struct rp_err *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct rp_err e = RP_ERR_INIT;
+
+	if (!fp)
+		return NULL;
+	if (fn(r, fp, &e) != RP_OK) {
+		fclose(fp);
+		free(buf);
+		return rp_xasprintf("(report unavailable: %s)\n", e.msg);
+	}
+	fclose(fp);
+	return buf;
+}
+#endif
+
 /*
- * The one place artifacts are compared (switches to verify/diff.h's layered comparison
- * when it lands): sets *res and, when they differ, a text report in *text.
+ * The one place artifacts are compared: sets *res and, when they differ, a text report in
+ * *text and (with verify/diff.h) its JSON report in *json.
  */
 static enum rp_status compare_artifact(const char *a, const char *b,
 				       const struct rp_rebuild_run_artifact *x,
 				       const struct rp_rebuild_run_artifact *y,
-				       enum rp_artifact_result *res, char **text, struct rp_err *e)
+				       enum rp_artifact_result *res, char **text, char **json,
+				       struct rp_err *e)
 {
-	(void)a;
-	(void)b;
-	(void)e;
 	*text = NULL;
+	*json = NULL;
 	if (strcmp(x->sha256, y->sha256) == 0) {
 		*res = RP_ART_IDENTICAL;
 		return RP_OK;
 	}
+#ifdef RP_HAVE_DIFF
+	{
+		struct rp_diff_opts o;
+		struct rp_diff_report *r = NULL;
+		struct rp_err de = RP_ERR_INIT;
+		enum rp_status rc;
+
+		memset(&o, 0, sizeof(o));
+		o.strict = 0;
+		o.max_report_bytes = DIFF_REPORT_MAX;
+		o.time_limit_s = DIFF_TIME_LIMIT;
+		o.exceptions_file = NULL;
+		rc = rp_diff_paths(a, b, &o, &r, &de);
+		if (rc == RP_EIO || rc == RP_EINTERNAL) {
+			*e = de;
+			return rc;
+		}
+		if (rc == RP_OK) {
+			enum rp_verdict v = rp_diff_verdict(r);
+			*res = v == RP_VERDICT_IDENTICAL	 ? RP_ART_IDENTICAL
+			       : v == RP_VERDICT_EQUAL_NORMALIZED ? RP_ART_EQUAL_NORMALIZED
+								   : RP_ART_DIFFERENT;
+			*text = diff_to_string(r, rp_diff_write_text);
+			*json = diff_to_string(r, rp_diff_write_json);
+			rp_diff_report_free(r);
+			return RP_OK;
+		}
+		/* An artifact the comparison cannot decode still differs: say why. */
+		*res = RP_ART_DIFFERENT;
+		*text = rp_xasprintf("sha256 %s (%llu bytes) in run 1, %s (%llu bytes) here; "
+				     "no member-level report: %s\n",
+				     x->sha256, (unsigned long long)x->size, y->sha256,
+				     (unsigned long long)y->size, de.msg);
+		return RP_OK;
+	}
+#else
+	(void)a;
+	(void)b;
+	(void)e;
 	*res = RP_ART_DIFFERENT;
 	*text = rp_xasprintf("sha256 %s (%llu bytes) in run 1, %s (%llu bytes) here\n",
 			     x->sha256, (unsigned long long)x->size, y->sha256,
 			     (unsigned long long)y->size);
 	return RP_OK;
+#endif
 }
 
 /* Compare run's artifacts (in tree) with run 1's (in tree1); fills results and run->result. */
@@ -596,7 +671,7 @@ static enum rp_status compare_run(struct ctx *c, struct rp_rebuild_run *run, con
 			memcpy(m->sha256, run->arts[j].sha256, sizeof(m->sha256));
 			m->size = run->arts[j].size;
 			rc = compare_artifact(pa, pb, &r1->arts[i], &run->arts[j], &m->result,
-					      &m->diff, e);
+					      &m->diff, &m->diff_json, e);
 			free(pa);
 			free(pb);
 			i++;
@@ -1438,6 +1513,11 @@ char *rp_rebuild_report_json(const struct rp_rebuild_report *r)
 					    json_string(rp_artifact_result_name(x->arts[j].result)));
 			if (x->arts[j].diff)
 				json_object_set_new(t, "diff", jstr(x->arts[j].diff));
+			if (x->arts[j].diff_json) {
+				json_t *d = json_loads(x->arts[j].diff_json, 0, NULL);
+				if (d)
+					json_object_set_new(t, "diff_report", d);
+			}
 			json_array_append_new(arts, t);
 		}
 		json_object_set_new(o, "artifacts", arts);
@@ -1492,6 +1572,7 @@ void rp_rebuild_report_free(struct rp_rebuild_report *r)
 		for (size_t j = 0; j < r->runs[i].narts; j++) {
 			free(r->runs[i].arts[j].name);
 			free(r->runs[i].arts[j].diff);
+			free(r->runs[i].arts[j].diff_json);
 		}
 		free(r->runs[i].arts);
 		free(r->runs[i].build_path);

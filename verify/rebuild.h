@@ -81,6 +81,7 @@ struct rp_rebuild_run_artifact {
 	uint64_t size;
 	enum rp_artifact_result result; /* against run 1 */
 	char *diff;             /* text report of the difference, NULL when identical */
+	char *diff_json;        /* the comparison's JSON report (verify/diff.h), or NULL */
 };
 
 struct rp_rebuild_run {
