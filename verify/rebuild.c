@@ -1195,7 +1195,7 @@ static enum rp_status load_source_and_recipe(struct ctx *c, struct rp_err *e)
 	const struct rp_rebuild_opts *o = c->o;
 	struct rp_rebuild_report *r = c->r;
 	unsigned char d[RP_SHA256_LEN];
-	char real[PATH_MAX];
+	char real[PATH_MAX], *load;
 	enum rp_status rc;
 
 	if (o->git_url) {
@@ -1220,12 +1220,13 @@ static enum rp_status load_source_and_recipe(struct ctx *c, struct rp_err *e)
 	r->source_files = c->src.nfiles;
 	if (c->src.commit)
 		r->source_commit = rp_xstrdup(c->src.commit);
-	r->recipe_path = o->recipe_path ? rp_xstrdup(o->recipe_path)
-					: path2(c->src.dir, "reprove.json");
-	rc = rp_recipe_load(&r->recipe, r->recipe_path, e);
-	if (rc)
-		return rc;
-	rc = rp_hash_path(r->recipe_path, d, NULL, e);
+	/* The default recipe is named as in the source; it is read from our copy of it. */
+	r->recipe_path = rp_xstrdup(o->recipe_path ? o->recipe_path : "reprove.json");
+	load = o->recipe_path ? rp_xstrdup(o->recipe_path) : path2(c->src.dir, "reprove.json");
+	rc = rp_recipe_load(&r->recipe, load, e);
+	if (!rc)
+		rc = rp_hash_path(load, d, NULL, e);
+	free(load);
 	if (rc)
 		return rc;
 	rp_hex(d, RP_SHA256_LEN, r->recipe_sha256);
@@ -1235,8 +1236,8 @@ static enum rp_status load_source_and_recipe(struct ctx *c, struct rp_err *e)
 		r->source_date_epoch = c->src.commit_time;
 	} else {
 		return rp_errf(e, RP_EINPUT,
-			       "'%s': source_date_epoch is \"git\" but '%s' has no commit "
-			       "(commit, or set a number)",
+			       "'%s': \"source_date_epoch\" is \"git\" (the default) but '%s' has "
+			       "no commit; commit, or give a number",
 			       r->recipe_path, c->src.dir);
 	}
 	return RP_OK;
