@@ -260,12 +260,14 @@ enum rp_status rp_hash_list_add(struct rp_hash_list *l, const char *path,
 
 	if (strcmp(path, "-") == 0) {
 		list_push(l, rp_xstrdup(path), rp_xstrdup(path), 0);
+		l->items[l->n - 1].nonreg = 1;
 		return RP_OK;
 	}
 	if (stat(path, &st) < 0)
 		return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", path);
 	if (!S_ISDIR(st.st_mode)) {
 		list_push(l, rp_xstrdup(path), rp_xstrdup(path), (uint64_t)st.st_size);
+		l->items[l->n - 1].nonreg = !S_ISREG(st.st_mode);
 		return RP_OK;
 	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -46,7 +46,8 @@ enum rp_status rp_hash_fd(int fd, const char *name, unsigned char out[RP_SHA256_
 struct rp_hash_item {
 	char *path;      /* path to open (owned) */
 	char *name;      /* name to report, as DESIGN's hash contract says (owned) */
-	uint64_t size;   /* from stat, used for scheduling (largest first) */
+	uint64_t size;   /* from stat, used for scheduling (largest first); bytes hashed after */
+	int nonreg;      /* not a regular file (stdin, FIFO, device): read sequentially */
 	unsigned char digest[RP_SHA256_LEN];
 	int err;         /* 0, or the errno of a failed open/read of this file */
 };
