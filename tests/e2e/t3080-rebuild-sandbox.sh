@@ -89,4 +89,24 @@ else
 	test_skip 'no namespace at all: reported' 'cannot nest user namespaces here'
 fi
 
+if [ "$(id -u)" = 0 ] && test_have setpriv; then
+	test_expect_success 'an unprivileged user gets the namespaces it may create, or is told' '
+		chmod 755 "$TEST_DIR" && mkdir -p nobody && cp -r p nobody/p && chown -R 65534:65534 nobody &&
+		(cd nobody/p && setpriv --reuid=65534 --regid=65534 --clear-groups \
+			env HOME="$TEST_DIR/nobody" TMPDIR="$TEST_DIR/nobody" "$RP_BIN" rebuild \
+			--vary none --json ../r4.json >../out4 2>../err4) &&
+		python3 - nobody/r4.json <<-PY
+		import json, sys
+		r = json.load(open(sys.argv[1]))
+		ns = r["sandbox"]["namespaces"]
+		# Either every namespace was created (unprivileged user namespaces are allowed),
+		# or the report says why not.
+		assert all(ns.values()) or r["sandbox"]["note"], r["sandbox"]
+		assert r["verdict"] in ("reproducible", "nondeterministic without variation")
+		PY
+	'
+else
+	test_skip 'an unprivileged user: namespaces or a report' 'needs root to switch users'
+fi
+
 test_done
