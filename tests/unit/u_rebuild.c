@@ -223,3 +223,93 @@ TEST(source_not_a_repo)
 	CHECK_STATUS(rp_source_clone(&s, "-x", "v1", "/nonexistent", &e), RP_EUSAGE);
 	CHECK_STATUS(rp_source_clone(&s, "x", "--y", "/nonexistent", &e), RP_EUSAGE);
 }
+
+static void collect_line(void *arg, const char *line)
+{
+	(*(int *)arg)++;
+	(void)line;
+}
+
+/* The library API the gate uses: verdict, artifacts with paths in the kept run, JSON. */
+TEST(rebuild_library_report)
+{
+	struct rp_rebuild_opts o = RP_REBUILD_OPTS_INIT;
+	struct rp_rebuild_report *r = NULL;
+	struct rp_err e = RP_ERR_INIT;
+	char src[4096], keep[4096], *tail = NULL, *json;
+	unsigned char d[RP_SHA256_LEN];
+	char hex[RP_SHA256_HEX];
+	int lines = 0;
+
+	if (sh("git --version && make --version") != 0)
+		SKIP("git or make is not installed");
+	CHECK(sh("mkdir s && cd s && git init -q && git config user.email t@t && "
+		 "git config user.name t && printf 'all:\\n\\tmkdir -p out/sub\\n\\techo a > "
+		 "out/sub/a.bin\\n\\techo b > out/b.txt\\n' > Makefile && "
+		 "echo '{\"build\": [\"make\"], \"artifacts\": [\"out\"], "
+		 "\"source_date_epoch\": 5}' > reprove.json && git add -A && "
+		 "git -c commit.gpgsign=false commit -qm c") == 0);
+	snprintf(src, sizeof(src), "%s/s", rp_test_dir());
+	snprintf(keep, sizeof(keep), "%s/keep", rp_test_dir());
+	o.source_dir = src;
+	o.keep_dir = keep;
+	o.runs = 3;
+	o.vary = (1u << RP_VARY_UMASK) | (1u << RP_VARY_HOME);
+	o.progress = collect_line;
+	o.progress_arg = &lines;
+	CHECK_STATUS(rp_rebuild_run(&o, &r, &tail, &e), RP_OK);
+	if (!r) {
+		rp_test_fail(__FILE__, __LINE__, "no report: %s", e.msg);
+		free(tail);
+		return;
+	}
+	CHECK(tail == NULL);
+	CHECK(lines >= 6);
+	CHECK_EQ_INT(r->verdict, RP_REBUILD_REPRODUCIBLE);
+	CHECK_EQ_INT(r->nruns, 3);
+	CHECK_EQ_INT(r->source_date_epoch, 5);
+	CHECK_EQ_INT(r->nartifacts, 2);
+	CHECK_EQ_STR(r->artifacts[0].name, "out/b.txt");
+	CHECK_EQ_STR(r->artifacts[0].base, "b.txt");
+	CHECK_EQ_STR(r->artifacts[1].name, "out/sub/a.bin");
+	CHECK_EQ_STR(r->artifacts[1].base, "a.bin");
+	CHECK(r->artifacts[1].path != NULL);
+	if (r->artifacts[1].path) {
+		CHECK_STATUS(rp_hash_path(r->artifacts[1].path, d, NULL, &e), RP_OK);
+		rp_hex(d, RP_SHA256_LEN, hex);
+		CHECK_EQ_STR(hex, r->artifacts[1].sha256);
+	}
+	CHECK_EQ_INT(r->variations[RP_VARY_UMASK].applied, 1);
+	CHECK_EQ_INT(r->variations[RP_VARY_UMASK].matters, 0);
+	CHECK_EQ_INT(r->variations[RP_VARY_BUILD_PATH].selected, 0);
+	CHECK(strncmp(r->summary, "reproducible: 2 artifacts identical in 3 builds", 47) == 0);
+	json = rp_rebuild_report_json(r);
+	CHECK(strstr(json, "\"schema\": \"reprove-rebuild/1\"") != NULL);
+	CHECK(strstr(json, "\"base\": \"a.bin\"") != NULL);
+	CHECK(json[strlen(json) - 1] == '\n');
+	free(json);
+	rp_rebuild_report_free(r);
+	rp_rebuild_report_free(NULL);
+}
+
+TEST(rebuild_failure_gives_tail)
+{
+	struct rp_rebuild_opts o = RP_REBUILD_OPTS_INIT;
+	struct rp_rebuild_report *r = NULL;
+	struct rp_err e = RP_ERR_INIT;
+	char src[4096], *tail = NULL;
+
+	if (sh("git --version") != 0)
+		SKIP("git is not installed");
+	CHECK(sh("mkdir f && cd f && git init -q && git config user.email t@t && "
+		 "git config user.name t && echo '{\"build\": [\"sh\", \"-c\", \"echo one; "
+		 "echo two; exit 7\"], \"artifacts\": [\"x\"], \"source_date_epoch\": 1}' > "
+		 "reprove.json && git add -A && git -c commit.gpgsign=false commit -qm c") == 0);
+	snprintf(src, sizeof(src), "%s/f", rp_test_dir());
+	o.source_dir = src;
+	CHECK_STATUS(rp_rebuild_run(&o, &r, &tail, &e), RP_EIO);
+	CHECK(r == NULL);
+	CHECK(strstr(e.msg, "exit status 7") != NULL);
+	CHECK(tail != NULL && strcmp(tail, "one\ntwo\n") == 0);
+	free(tail);
+}
