@@ -530,14 +530,31 @@ static enum rp_status collect(const struct ctx *c, const char *tree, unsigned id
 		l->a[j++] = l->a[i];
 	}
 	l->n = j;
-	for (i = 0; i < l->n; i++) {
-		unsigned char d[RP_SHA256_LEN];
-		char *p = path2(tree, l->a[i].name);
-		rc = rp_hash_path(p, d, &l->a[i].size, e);
-		free(p);
+	/* The hashing engine reads them in parallel (io_uring where available). */
+	if (l->n) {
+		struct rp_hash_item *items = rp_xcalloc(l->n, sizeof(*items));
+		struct rp_hash_opts ho;
+		struct stat st;
+
+		memset(&ho, 0, sizeof(ho));
+		for (i = 0; i < l->n; i++) {
+			items[i].path = path2(tree, l->a[i].name);
+			items[i].name = rp_xstrdup(l->a[i].name);
+			if (stat(items[i].path, &st) == 0)
+				items[i].size = (uint64_t)st.st_size;
+		}
+		rc = rp_hash_run(items, l->n, &ho, e);
+		for (i = 0; i < l->n; i++) {
+			if (!rc) {
+				rp_hex(items[i].digest, RP_SHA256_LEN, l->a[i].sha256);
+				l->a[i].size = items[i].size;
+			}
+			free(items[i].path);
+			free(items[i].name);
+		}
+		free(items);
 		if (rc)
 			goto out;
-		rp_hex(d, RP_SHA256_LEN, l->a[i].sha256);
 	}
 out:
 	rp_buf_release(&esc);
@@ -916,6 +933,38 @@ out:
 	free(logp);
 	free(tree);
 	return rc;
+}
+
+/* The build command's binary, as the identical builds' PATH finds it, for provenance. */
+static void find_tool(struct rp_rebuild_report *r)
+{
+	const char *cmd = r->recipe.build[0], *path = NULL;
+	unsigned char d[RP_SHA256_LEN];
+
+	if (strchr(cmd, '/'))
+		return; /* part of the source, covered by its commit */
+	for (size_t i = 0; r->env[i]; i++)
+		if (strncmp(r->env[i], "PATH=", 5) == 0)
+			path = r->env[i] + 5;
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		char *cand = rp_xasprintf("%.*s/%s", (int)n, path, cmd);
+		struct stat st;
+
+		if (n && stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
+			char real[PATH_MAX];
+			if (realpath(cand, real) && rp_hash_path(real, d, NULL, NULL) == RP_OK) {
+				r->tool_path = rp_xstrdup(real);
+				rp_hex(d, RP_SHA256_LEN, r->tool_sha256);
+			}
+			free(cand);
+			return;
+		}
+		free(cand);
+		path += n;
+		if (*path == ':')
+			path++;
+	}
 }
 
 /* ---- variations, verdict and summary ---- */
@@ -1312,6 +1361,7 @@ enum rp_status rp_rebuild_run(const struct rp_rebuild_opts *o, struct rp_rebuild
 	r->env = ev.v;
 	ev.v = NULL;
 	ev.n = 0;
+	find_tool(r);
 
 	for (int i = 0; i < 2 && !rc; i++)
 		rc = build_once(&c, "control", 0, e);
@@ -1468,6 +1518,11 @@ char *rp_rebuild_report_json(const struct rp_rebuild_report *r)
 	json_object_set_new(root, "recipe", o);
 
 	json_object_set_new(root, "source_date_epoch", json_integer(r->source_date_epoch));
+	o = json_object();
+	json_object_set_new(o, "name", jstr(r->recipe.build[0]));
+	json_object_set_new(o, "path", jstr(r->tool_path));
+	json_object_set_new(o, "sha256", r->tool_path ? json_string(r->tool_sha256) : json_null());
+	json_object_set_new(root, "build_tool", o);
 	json_object_set_new(root, "environment", env_object(r->env));
 	o = json_object();
 	json_object_set_new(o, "wanted", ns_object(r->ns_wanted));
@@ -1597,5 +1652,6 @@ void rp_rebuild_report_free(struct rp_rebuild_report *r)
 	}
 	free(r->ns_note);
 	free(r->keep_dir);
+	free(r->tool_path);
 	free(r);
 }

@@ -130,6 +130,9 @@ struct rp_rebuild_report {
 	struct rp_recipe recipe;
 	long long source_date_epoch;
 	char **env;             /* the identical-runs environment, "K=V", NULL-terminated */
+	char *tool_path;        /* the build command found in the environment's PATH, or NULL
+				   (a path inside the source, or not found) */
+	char tool_sha256[RP_SHA256_HEX]; /* its digest, "" when tool_path is NULL */
 	unsigned ns_wanted, ns; /* namespaces wanted and obtained (RP_NS_*) */
 	char *ns_note;          /* why some are missing, NULL when none are */
 	char *keep_dir;         /* --keep DIR (absolute), or NULL */

@@ -49,6 +49,9 @@ test_expect_success 'the JSON report has the verdict, runs and digests' '
 	assert fo["status"] == "applied" or (fo["status"] == "skipped" and fo["reason"]), fo
 	assert r["source"]["commit"] and r["source"]["dirty"] is False
 	assert r["overhead_seconds"] >= 0
+	t = r["build_tool"]
+	assert t["name"] == "make" and t["path"].endswith("/make"), t
+	assert hashlib.sha256(open(t["path"], "rb").read()).hexdigest() == t["sha256"]
 	PY
 '
 
