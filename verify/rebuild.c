@@ -272,6 +272,7 @@ struct ctx {
 	unsigned ncpus;         /* CPUs this process may run on */
 	const char *faketime;   /* libfaketime's path, or NULL */
 	char *tail;             /* log tail of a failed build */
+	char *fail_log;         /* and its log, kept */
 };
 
 static const char *const faketime_paths[] = {
@@ -873,24 +874,25 @@ static enum rp_status build_once(struct ctx *c, const char *kind, unsigned vary,
 	if (c->o->keep_dir)
 		run->log = rp_xstrdup(logp);
 	if (sr.timed_out || !WIFEXITED(sr.status) || WEXITSTATUS(sr.status) != 0) {
-		free(c->tail);
-		c->tail = log_tail(logp, c->o->tail_lines ? c->o->tail_lines : TAIL_DEFAULT);
 		if (sr.timed_out)
 			rc = rp_errf(e, RP_EIO,
 				     "run %u: build timed out after %u s and was killed "
-				     "with every process it started",
-				     idx, r->recipe.timeout);
+				     "with every process it started; log: %s",
+				     idx, r->recipe.timeout, logp);
 		else
-			rc = rp_errf(e, RP_EIO, "run %u: build command '%s' failed (%s)", idx,
-				     r->recipe.build[0],
-				     rp_sandbox_describe(sr.status, st, sizeof(st)));
-		goto out;
+			rc = rp_errf(e, RP_EIO, "run %u: build command '%s' failed (%s); log: %s",
+				     idx, r->recipe.build[0],
+				     rp_sandbox_describe(sr.status, st, sizeof(st)), logp);
+		goto fail;
 	}
 	rc = collect(c, backing ? backing : bpath, idx, &al, e);
 	if (rc) {
-		free(c->tail);
-		c->tail = log_tail(logp, c->o->tail_lines ? c->o->tail_lines : TAIL_DEFAULT);
-		goto out;
+		if (e) {
+			char m[RP_ERR_MSG_MAX];
+			snprintf(m, sizeof(m), "%s", e->msg);
+			rp_errf(e, rc, "%s; log: %s", m, logp);
+		}
+		goto fail;
 	}
 	run->arts = al.a;
 	run->narts = al.n;
@@ -914,6 +916,13 @@ static enum rp_status build_once(struct ctx *c, const char *kind, unsigned vary,
 		 run_label(run, label, sizeof(label)), run->seconds, run->narts,
 		 run->narts == 1 ? "" : "s",
 		 idx == 1 ? "reference" : rp_artifact_result_name(run->result));
+	goto out;
+fail:
+	/* The failed build's log stays (also without --keep); its tail goes to the user. */
+	free(c->tail);
+	c->tail = log_tail(logp, c->o->tail_lines ? c->o->tail_lines : TAIL_DEFAULT);
+	free(c->fail_log);
+	c->fail_log = rp_xstrdup(logp);
 out:
 	if (logfd >= 0)
 		close(logfd);
@@ -922,7 +931,7 @@ out:
 		rmdir(bpath);
 	}
 	free(backing);
-	if (!c->o->keep_dir)
+	if (!c->o->keep_dir && !(c->fail_log && strcmp(c->fail_log, logp) == 0))
 		unlink(logp);
 	for (size_t i = 0; i < al.n; i++)
 		free(al.a[i].name);
@@ -1299,8 +1308,27 @@ static void cleanup_root(struct ctx *c)
 					       "varied-home", "varied-exec-path", "clone" };
 	if (!c->root)
 		return;
-	if (c->own_root) {
+	if (c->own_root && !c->fail_log) {
 		rm_rf(c->root);
+		return;
+	}
+	if (c->own_root) {
+		/* Only the failed build's log remains. */
+		DIR *d = opendir(c->root);
+		struct dirent *de;
+		const char *keep = strrchr(c->fail_log, '/') + 1;
+
+		while (d && (de = readdir(d))) {
+			char *p;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+			    !strcmp(de->d_name, keep))
+				continue;
+			p = path2(c->root, de->d_name);
+			rm_rf(p);
+			free(p);
+		}
+		if (d)
+			closedir(d);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(scratch) / sizeof(scratch[0]); i++) {
@@ -1413,6 +1441,7 @@ out:
 	}
 	free(c.tail);
 	cleanup_root(&c);
+	free(c.fail_log);
 	rp_source_release(&c.src);
 	free(c.root);
 	env_free(&ev);

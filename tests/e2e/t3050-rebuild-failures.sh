@@ -12,6 +12,9 @@ commit() {
 	(cd "$1" && git add -A && git -c commit.gpgsign=false commit -qm "${2:-commit}")
 }
 
+# Scratch directories (and the logs of failed builds) go here, removed with the test.
+mkdir tmp && TMPDIR=$TEST_DIR/tmp && export TMPDIR
+
 # A unique sleep length marks the hang's processes.
 mark=$((31000 + $$ % 900))
 mkproj hang
@@ -61,9 +64,15 @@ commit fail
 test_expect_success 'a failing build: exit 4, status named, its last lines shown' '
 	(cd fail && test_expect_code 4 reprove rebuild --json ../r.json >../out 2>../err) &&
 	test_one_error_line err &&
-	head -n 1 err | grep "^reprove: rebuild: run 1: build command .make. failed (exit status 2)$" &&
+	head -n 1 err | grep "^reprove: rebuild: run 1: build command .make. failed (exit status 2); log: $TEST_DIR/tmp/reprove-rebuild\.[A-Za-z0-9]*/run-1\.log$" &&
 	grep "^  | error: this is broken" err &&
 	! test -e r.json && ! test -s out
+'
+
+test_expect_success 'the failed build log is kept, and only it' '
+	log=$(head -n 1 err | sed "s/.*; log: //") &&
+	grep "error: this is broken" "$log" && grep "compiling the thing" "$log" &&
+	test "$(ls "$(dirname "$log")")" = run-1.log
 '
 
 mkproj noexec

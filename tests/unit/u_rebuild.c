@@ -307,9 +307,13 @@ TEST(rebuild_failure_gives_tail)
 		 "reprove.json && git add -A && git -c commit.gpgsign=false commit -qm c") == 0);
 	snprintf(src, sizeof(src), "%s/f", rp_test_dir());
 	o.source_dir = src;
+	/* The failed build's log is kept in the scratch directory: put that in our dir. */
+	setenv("TMPDIR", rp_test_dir(), 1);
 	CHECK_STATUS(rp_rebuild_run(&o, &r, &tail, &e), RP_EIO);
+	unsetenv("TMPDIR");
 	CHECK(r == NULL);
 	CHECK(strstr(e.msg, "exit status 7") != NULL);
+	CHECK(strstr(e.msg, "; log: ") != NULL && strstr(e.msg, "/run-1.log") != NULL);
 	CHECK(tail != NULL && strcmp(tail, "one\ntwo\n") == 0);
 	free(tail);
 }
