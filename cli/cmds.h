@@ -20,6 +20,7 @@ extern const struct rp_cmd rp_cmd_diff;
 extern const struct rp_cmd rp_cmd_hash;
 extern const struct rp_cmd rp_cmd_keygen;
 extern const struct rp_cmd rp_cmd_normalize;
+extern const struct rp_cmd rp_cmd_rebuild;
 extern const struct rp_cmd rp_cmd_sign;
 extern const struct rp_cmd rp_cmd_verify;
 
