@@ -15,6 +15,7 @@ struct rp_cmd {
 };
 
 extern const struct rp_cmd rp_cmd_check;
+extern const struct rp_cmd rp_cmd_fetch;
 extern const struct rp_cmd rp_cmd_hash;
 
 #endif

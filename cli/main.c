@@ -15,6 +15,7 @@
 /* Keep sorted by name. */
 static const struct rp_cmd *const commands[] = {
 	&rp_cmd_check,
+	&rp_cmd_fetch,
 	&rp_cmd_hash,
 };
 
