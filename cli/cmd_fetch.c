@@ -132,6 +132,7 @@ static enum rp_status parse_size(const char *s, uint64_t *out, struct rp_err *e)
 /* Progress bar on a terminal: redrawn at most ten times a second. */
 struct bar {
 	struct timespec last;
+	uint64_t last_done;
 	int drawn;
 };
 
@@ -156,9 +157,10 @@ static void draw_bar(void *arg, uint64_t done, uint64_t total)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (now.tv_sec - b->last.tv_sec) * 1000 + (now.tv_nsec - b->last.tv_nsec) / 1000000;
-	if (b->drawn && ms < 100 && done != total)
+	if (b->drawn && (done == b->last_done || (ms < 100 && done != total)))
 		return;
 	b->last = now;
+	b->last_done = done;
 	b->drawn = 1;
 	human(done, d, sizeof(d));
 	if (total && done <= total) {

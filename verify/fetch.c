@@ -428,7 +428,6 @@ static enum rp_status setup(struct xfer *x, char *errbuf, struct rp_err *e)
 	bad |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, o->connect_timeout) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->speed_time) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, o->speed_limit) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_USERAGENT, "reprove/" RP_VERSION) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK;
