@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,10 +135,10 @@ char *rp_fetch_url_name(const char *url)
 	name = rp_xmalloc((size_t)(end - slash));
 	o = name;
 	for (const char *q = slash + 1; q < end; q++) {
-		int hi, lo;
+		int hi = end - q >= 3 ? hexval(q[1]) : -1;
+		int lo = end - q >= 3 ? hexval(q[2]) : -1;
 
-		if (*q == '%' && end - q >= 3 && (hi = hexval(q[1])) >= 0 &&
-		    (lo = hexval(q[2])) >= 0) {
+		if (*q == '%' && hi >= 0 && lo >= 0) {
 			*o++ = (char)(hi << 4 | lo);
 			q += 2;
 		} else {
@@ -194,9 +193,9 @@ static void parse_content_range(struct xfer *x, const char *p, const char *end)
 	if (end - p < 6 || strncasecmp(p, "bytes", 5) != 0)
 		return;
 	p = skip_ws(p + 5, end);
-	if (p < end && *p == '*') {
-		p++;
-		if (p < end && *p == '/' && (p++, parse_u64(&p, end, &total) == 0)) {
+	if (end - p >= 2 && p[0] == '*' && p[1] == '/') {
+		p += 2;
+		if (parse_u64(&p, end, &total) == 0) {
 			x->cr_star = 1;
 			x->cr_total = total;
 		}
@@ -655,6 +654,7 @@ enum rp_status rp_fetch_file(const char *url, const char *part, const struct rp_
 		rc = rp_err_sys(e, RP_EIO, x.stop_errno, "cannot write '%s'", part);
 		goto out;
 	}
+	res->fd = -1;
 	res->resumed_from = x.have;
 
 	rc = run(&x, &attempts, &transient, e);
@@ -671,20 +671,21 @@ enum rp_status rp_fetch_file(const char *url, const char *part, const struct rp_
 	res->size = x.have;
 	res->attempts = attempts;
 	res->http_code = x.code;
+	res->fd = x.fd; /* stays locked until commit or discard */
 out:
 	if (x.h)
 		curl_easy_cleanup(x.h);
-	if (rc)
+	if (rc) {
 		rp_sha256_release(&x.sha);
-	if (close(x.fd) < 0 && rc == RP_OK)
-		rc = rp_err_sys(e, RP_EIO, errno, "cannot write '%s'", part);
-	if (rc && keep) {
-		size_t len = strlen(e->msg);
+		if (keep) {
+			size_t len = strlen(e->msg);
 
-		snprintf(e->msg + len, sizeof(e->msg) - len,
-			 "; %" PRIu64 " bytes kept in '%s' to resume", x.have, part);
-	} else if (rc) {
-		unlink(part);
+			snprintf(e->msg + len, sizeof(e->msg) - len,
+				 "; %" PRIu64 " bytes kept in '%s' to resume", x.have, part);
+		} else {
+			unlink(part); /* before close: the lock still covers it */
+		}
+		close(x.fd);
 	}
 	return rc;
 }
@@ -726,7 +727,8 @@ enum rp_status rp_fetch_mem(const char *url, const struct rp_fetch_opts *o, size
 	return rc;
 }
 
-enum rp_status rp_fetch_commit(const char *part, const char *path, struct rp_err *e)
+enum rp_status rp_fetch_commit(struct rp_fetch_result *res, const char *part, const char *path,
+			       struct rp_err *e)
 {
 	char *dir, *slash;
 	int dfd;
@@ -734,9 +736,12 @@ enum rp_status rp_fetch_commit(const char *part, const char *path, struct rp_err
 	if (rename(part, path) < 0) {
 		int err = errno;
 
-		unlink(part);
+		rp_fetch_discard(res, part);
 		return rp_err_sys(e, RP_EIO, err, "cannot rename '%s' onto '%s'", part, path);
 	}
+	if (res->fd >= 0)
+		close(res->fd);
+	res->fd = -1;
 	/* the rename itself must survive a crash too */
 	dir = rp_xstrdup(path);
 	slash = strrchr(dir, '/');
@@ -751,9 +756,12 @@ enum rp_status rp_fetch_commit(const char *part, const char *path, struct rp_err
 	return RP_OK;
 }
 
-void rp_fetch_discard(const char *part)
+void rp_fetch_discard(struct rp_fetch_result *res, const char *part)
 {
 	unlink(part);
+	if (res->fd >= 0)
+		close(res->fd);
+	res->fd = -1;
 }
 
 enum rp_status rp_fetch_temp(const char *url, const struct rp_fetch_opts *o, size_t max,

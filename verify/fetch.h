@@ -44,7 +44,10 @@ struct rp_fetch_result {
 	uint64_t resumed_from;               /* bytes kept from an earlier FILE.part (0 = none) */
 	unsigned attempts;                   /* transfers made (1 = no retry) */
 	long http_code;                      /* last HTTP status (0 for file://) */
+	int fd;  /* the part, still open and locked until rp_fetch_commit/rp_fetch_discard */
 };
+
+#define RP_FETCH_RESULT_INIT { { 0 }, 0, 0, 0, 0, -1 }
 
 /*
  * Check that url's scheme is one o allows: https, http only with o->allow_http, or file.
@@ -76,9 +79,11 @@ char *rp_fetch_url_name(const char *url);
  * o->retries times with exponential backoff (Retry-After honoured up to 60 s), resuming from
  * what is on disk. TLS failures, other HTTP errors and local errors are not retried.
  *
- * part is locked (flock) for the duration, so two fetches cannot interleave on it.
- * Returns RP_OK with *res filled and part complete (fsync'd, not renamed: see
- * rp_fetch_commit). Errors: RP_EUSAGE (URL refused by rp_fetch_check_url), RP_EINPUT (the
+ * part is locked (flock) from the start, and on success stays open and locked in res->fd
+ * until rp_fetch_commit or rp_fetch_discard, so another fetch can neither interleave its
+ * writes nor append to the file between its verification and its rename.
+ * Returns RP_OK with *res filled and part complete (fsync'd, not renamed). On failure
+ * res->fd is -1. Errors: RP_EUSAGE (URL refused by rp_fetch_check_url), RP_EINPUT (the
  * body is larger than o->max_size, by Content-Length or by counting), RP_EIO (network, TLS,
  * HTTP or local I/O failure; the message carries libcurl's reason or the HTTP status).
  * On failure part is removed, except after a network failure with o->resume when bytes
@@ -110,11 +115,16 @@ void rp_fetch_temp_remove(char *path);
 
 /*
  * Give a complete, verified part its final name: rename(2) over path (an existing file is
- * replaced atomically) and fsync the directory. On failure part is removed. RP_EIO on error.
+ * replaced atomically) while still holding the lock, fsync the directory, and close
+ * res->fd. On failure part is removed. RP_EIO on error.
  */
-enum rp_status rp_fetch_commit(const char *part, const char *path, struct rp_err *e);
+enum rp_status rp_fetch_commit(struct rp_fetch_result *res, const char *part, const char *path,
+			       struct rp_err *e);
 
-/* Remove part (a failed check): nothing unverified stays behind. Missing is fine. */
-void rp_fetch_discard(const char *part);
+/*
+ * Remove part (a failed check) while still holding its lock, and close res->fd: nothing
+ * unverified stays behind. Safe when res->fd is already -1.
+ */
+void rp_fetch_discard(struct rp_fetch_result *res, const char *part);
 
 #endif

@@ -44,7 +44,7 @@ def main():
         "predicateType": "https://slsa.dev/provenance/v1",
         "predicate": {
             "buildDefinition": {
-                "buildType": "https://reprove.dev/buildtypes/rebuild/v1",
+                "buildType": "https://reprove.dev/build-types/rebuild/v1",
                 "externalParameters": {
                     "source": {"uri": a.source_uri, "ref": a.ref},
                 },

@@ -46,7 +46,7 @@ test_expect_success 'option combinations that cannot work are refused' '
 	test_expect_code 2 reprove fetch file://$PWD/asset.bin -o out.bin -p k.pub 2>err &&
 	grep -- "-p needs" err &&
 	test_expect_code 2 reprove fetch file://$PWD/asset.bin -o out.bin --builder-id x 2>err &&
-	grep "need --provenance" err &&
+	grep "policy flags need --provenance" err &&
 	mkdir d && test_expect_code 2 reprove fetch file://$PWD/asset.bin -o d 2>err &&
 	grep "is a directory" err
 '

@@ -71,7 +71,7 @@ TEST(fetch_url_name)
 TEST(fetch_file_url_into_part)
 {
 	struct rp_fetch_opts o = RP_FETCH_OPTS_INIT;
-	struct rp_fetch_result r;
+	struct rp_fetch_result r = RP_FETCH_RESULT_INIT;
 	struct rp_err e = RP_ERR_INIT;
 	unsigned char want[RP_SHA256_LEN];
 	const char *d = rp_test_dir();
@@ -101,7 +101,9 @@ TEST(fetch_file_url_into_part)
 	CHECK_EQ_INT(r.size, sizeof(data));
 	CHECK_EQ_MEM(r.sha256, want, RP_SHA256_LEN);
 	CHECK_EQ_INT(r.resumed_from, 0);
-	CHECK_STATUS(rp_fetch_commit(part, fin, &e), RP_OK);
+	CHECK(r.fd >= 0);
+	CHECK_STATUS(rp_fetch_commit(&r, part, fin, &e), RP_OK);
+	CHECK_EQ_INT(r.fd, -1);
 	CHECK(stat(fin, &st) == 0 && st.st_size == (off_t)sizeof(data));
 	CHECK(access(part, F_OK) != 0);
 
@@ -109,6 +111,7 @@ TEST(fetch_file_url_into_part)
 	o.max_size = 100;
 	CHECK_STATUS(rp_fetch_file(url, part, &o, &r, &e), RP_EINPUT);
 	CHECK(access(part, F_OK) != 0);
+	CHECK_EQ_INT(r.fd, -1);
 
 	/* memory fetch with a cap */
 	{
