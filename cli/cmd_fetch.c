@@ -425,6 +425,9 @@ static enum rp_status cmd_fetch(int argc, char **argv, struct rp_err *e)
 	if (!a.fo.resume)
 		rp_msg_warn("no --sha256, --sums, --sig or --provenance: '%s' will not be verified",
 			    a.out);
+	if (a.sums.arg && !a.sums_sig.arg && !a.sig.arg && !a.prov.arg)
+		rp_msg_warn("--sums without --sums-sig: '%s' itself is not authenticated",
+			    a.sums.arg);
 	a.fo.notice = print_notice;
 	a.fo.notice_arg = &bar;
 	if (!a.no_progress && !rp_out_quiet && isatty(2)) {
