@@ -134,3 +134,44 @@ out:
 	free(fin);
 	free(url);
 }
+
+TEST(fetch_temp_copy)
+{
+	struct rp_fetch_opts o = RP_FETCH_OPTS_INIT;
+	struct rp_err e = RP_ERR_INIT;
+	const char *d = rp_test_dir();
+	char *src = rp_xasprintf("%s/SHA256SUMS", d);
+	char *url = rp_xasprintf("file://%s", src);
+	char *tmp = NULL, *data = NULL;
+	size_t len = 0;
+	FILE *fp = fopen(src, "w");
+
+	CHECK(fp != NULL);
+	if (!fp)
+		goto out;
+	fputs("0123  name\n", fp);
+	fclose(fp);
+	setenv("TMPDIR", d, 1);
+	CHECK_STATUS(rp_fetch_temp(url, &o, 1000, &tmp, &e), RP_OK);
+	CHECK(tmp != NULL && strncmp(tmp, d, strlen(d)) == 0);
+	/* the URL's file name stays visible at the end of the temporary name */
+	CHECK(tmp != NULL && strlen(tmp) > 11 && strcmp(tmp + strlen(tmp) - 11, ".SHA256SUMS") == 0);
+	CHECK_STATUS(rp_read_file(tmp, 0, 1000, &data, &len, &e), RP_OK);
+	CHECK_EQ_STR(data, "0123  name\n");
+	free(data);
+	{
+		char *keep = rp_xstrdup(tmp);
+
+		rp_fetch_temp_remove(tmp);
+		CHECK(access(keep, F_OK) != 0);
+		free(keep);
+	}
+	tmp = NULL;
+	CHECK_STATUS(rp_fetch_temp(url, &o, 5, &tmp, &e), RP_EINPUT);
+	CHECK(tmp == NULL);
+	rp_fetch_temp_remove(NULL);
+	unsetenv("TMPDIR");
+out:
+	free(src);
+	free(url);
+}
