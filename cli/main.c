@@ -17,6 +17,7 @@ static const struct rp_cmd *const commands[] = {
 	&rp_cmd_attest,
 	&rp_cmd_check,
 	&rp_cmd_diff,
+	&rp_cmd_fetch,
 	&rp_cmd_hash,
 	&rp_cmd_keygen,
 	&rp_cmd_normalize,
