@@ -14,9 +14,15 @@ struct rp_cmd {
 	const char *summary;      /* one line for `reprove help` */
 };
 
+extern const struct rp_cmd rp_cmd_attest;
 extern const struct rp_cmd rp_cmd_check;
 extern const struct rp_cmd rp_cmd_diff;
+extern const struct rp_cmd rp_cmd_fetch;
 extern const struct rp_cmd rp_cmd_hash;
+extern const struct rp_cmd rp_cmd_keygen;
 extern const struct rp_cmd rp_cmd_normalize;
+extern const struct rp_cmd rp_cmd_rebuild;
+extern const struct rp_cmd rp_cmd_sign;
+extern const struct rp_cmd rp_cmd_verify;
 
 #endif

@@ -1,0 +1,168 @@
+/*
+ * JSON verification policies and the repository-URI matching rule verify uses for both the
+ * policy's source_uri and --source-uri.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "file.h"
+#include "mem.h"
+#include "policy.h"
+
+#define POLICY_MAX (1u << 20)
+
+void rp_policy_release(struct rp_policy *p)
+{
+	for (size_t i = 0; i < p->nkeys; i++)
+		free(p->keys[i]);
+	for (size_t i = 0; i < p->nbuilder_ids; i++)
+		free(p->builder_ids[i]);
+	free(p->keys);
+	free(p->builder_ids);
+	free(p->source_uri);
+	free(p->ref_pattern);
+	free(p->build_type);
+	memset(p, 0, sizeof(*p));
+}
+
+static enum rp_status str_list(json_t *v, const char *field, const char *name, char ***out,
+			       size_t *n, const char *dir, struct rp_err *e)
+{
+	if (json_is_string(v)) {
+		*out = rp_xcalloc(1, sizeof(char *));
+		(*out)[0] = rp_xstrdup(json_string_value(v));
+		*n = 1;
+	} else if (json_is_array(v) && json_array_size(v) > 0 && json_array_size(v) <= 256) {
+		*out = rp_xcalloc(json_array_size(v), sizeof(char *));
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			json_t *s = json_array_get(v, i);
+			if (!json_is_string(s) || !json_string_length(s))
+				return rp_errf(e, RP_EINPUT, "'%s': %s[%zu] is not a non-empty string",
+					       name, field, i);
+			(*out)[i] = rp_xstrdup(json_string_value(s));
+			(*n)++;
+		}
+	} else {
+		return rp_errf(e, RP_EINPUT, "'%s': %s must be a string or a non-empty array of strings",
+			       name, field);
+	}
+	if (dir) {
+		for (size_t i = 0; i < *n; i++) {
+			if ((*out)[i][0] != '/') {
+				char *j = rp_xasprintf("%s/%s", dir, (*out)[i]);
+				free((*out)[i]);
+				(*out)[i] = j;
+			}
+		}
+	}
+	return RP_OK;
+}
+
+static enum rp_status one_str(json_t *v, const char *field, const char *name, char **out,
+			      struct rp_err *e)
+{
+	if (!json_is_string(v) || !json_string_length(v))
+		return rp_errf(e, RP_EINPUT, "'%s': %s must be a non-empty string", name, field);
+	*out = rp_xstrdup(json_string_value(v));
+	return RP_OK;
+}
+
+enum rp_status rp_policy_parse(struct rp_policy *p, const char *text, size_t len, const char *name,
+			       const char *dir, struct rp_err *e)
+{
+	json_error_t je;
+	json_t *root, *v;
+	const char *k;
+	enum rp_status rc = RP_OK;
+
+	memset(p, 0, sizeof(*p));
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return rp_errf(e, RP_EINPUT, "'%s' line %d: %s", name, je.line, je.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return rp_errf(e, RP_EINPUT, "'%s': policy is not a JSON object", name);
+	}
+	json_object_foreach(root, k, v) {
+		if (strcmp(k, "version") == 0) {
+			if (!json_is_integer(v) || json_integer_value(v) != 1)
+				rc = rp_errf(e, RP_EINPUT, "'%s': unsupported policy version", name);
+		} else if (strcmp(k, "keys") == 0) {
+			rc = str_list(v, k, name, &p->keys, &p->nkeys, dir, e);
+		} else if (strcmp(k, "builder_ids") == 0) {
+			rc = str_list(v, k, name, &p->builder_ids, &p->nbuilder_ids, NULL, e);
+		} else if (strcmp(k, "source_uri") == 0) {
+			rc = one_str(v, k, name, &p->source_uri, e);
+		} else if (strcmp(k, "ref_pattern") == 0) {
+			rc = one_str(v, k, name, &p->ref_pattern, e);
+		} else if (strcmp(k, "build_type") == 0) {
+			rc = one_str(v, k, name, &p->build_type, e);
+		} else if (k[0] == '_' || strcmp(k, "description") == 0) {
+			/* comments */
+		} else {
+			char kk[64];
+			rc = rp_errf(e, RP_EINPUT, "'%s': unknown policy field '%s'", name,
+				     rp_sanitize(kk, sizeof(kk), k));
+		}
+		if (rc)
+			break;
+	}
+	json_decref(root);
+	if (rc)
+		rp_policy_release(p);
+	return rc;
+}
+
+enum rp_status rp_policy_load(struct rp_policy *p, const char *path, struct rp_err *e)
+{
+	char *text = NULL, *dir;
+	const char *slash = strrchr(path, '/');
+	size_t len = 0;
+	enum rp_status rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = rp_read_file(path, 0, POLICY_MAX, &text, &len, e);
+	if (rc)
+		return rc;
+	dir = slash ? rp_xstrndup(path, (size_t)(slash - path)) : NULL;
+	rc = rp_policy_parse(p, text, len, path, dir, e);
+	free(dir);
+	free(text);
+	return rc;
+}
+
+/* Strip "git+", "scheme://", trailing "/" and ".git"; returns a malloc'd copy. */
+static char *canon_uri(const char *s)
+{
+	const char *p = s, *sch;
+	char *c;
+	size_t n;
+
+	if (strncmp(p, "git+", 4) == 0)
+		p += 4;
+	sch = strstr(p, "://");
+	if (sch)
+		p = sch + 3;
+	c = rp_xstrdup(p);
+	n = strlen(c);
+	while (n && c[n - 1] == '/')
+		c[--n] = '\0';
+	if (n >= 4 && strcmp(c + n - 4, ".git") == 0)
+		c[n - 4] = '\0';
+	return c;
+}
+
+int rp_policy_uri_match(const char *want, const char *got)
+{
+	char *a = canon_uri(want), *b = canon_uri(got);
+	const char *sa = strchr(a, '/'), *sb = strchr(b, '/');
+	size_t ha = sa ? (size_t)(sa - a) : strlen(a), hb = sb ? (size_t)(sb - b) : strlen(b);
+	int ok = ha == hb && strncasecmp(a, b, ha) == 0 && strcmp(a + ha, b + hb) == 0;
+
+	free(a);
+	free(b);
+	return ok;
+}

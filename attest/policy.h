@@ -1,0 +1,41 @@
+/*
+ * Verification policy files (JSON, schema in docs/attest.md): trusted keys, accepted
+ * builder ids, source repository, ref pattern, buildType, and the matching rules shared with
+ * the command-line flags.
+ */
+#ifndef RP_POLICY_H
+#define RP_POLICY_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct rp_policy {
+	char **keys;          /* key file paths, resolved against the policy file's directory */
+	size_t nkeys;
+	char **builder_ids;   /* accepted builder ids (any of) */
+	size_t nbuilder_ids;
+	char *source_uri;     /* expected repository */
+	char *ref_pattern;    /* fnmatch(3) pattern over the full ref, e.g. "refs/tags/v*" */
+	char *build_type;     /* expected buildType */
+};
+
+/*
+ * Parse policy text (len bytes) from name; relative key paths are resolved against dir
+ * (NULL = as given). Unknown fields are errors, so a typo cannot silently weaken a policy.
+ * RP_EINPUT naming name on any malformation. On failure *p is left empty.
+ */
+enum rp_status rp_policy_parse(struct rp_policy *p, const char *text, size_t len, const char *name,
+			       const char *dir, struct rp_err *e);
+/* Read (at most 1 MiB) and parse a policy file. */
+enum rp_status rp_policy_load(struct rp_policy *p, const char *path, struct rp_err *e);
+void rp_policy_release(struct rp_policy *p);
+
+/*
+ * Repository URIs compare equal after dropping a "git+" prefix, the scheme, a trailing
+ * ".git" and trailing slashes, so "github.com/o/r" matches "git+https://github.com/o/r.git".
+ * Host names compare case-insensitively, the path exactly.
+ */
+int rp_policy_uri_match(const char *want, const char *got);
+
+#endif
