@@ -488,6 +488,78 @@ enum rp_status rp_arch_serialize(const struct rp_arch *a, struct rp_buf *b, stru
 }
 
 /* Sort into canonical order and compute the canonical digest of this level. */
+static const struct rp_arch_entry *find_sorted(const struct rp_arch *a, const char *path,
+					       size_t *at)
+{
+	size_t lo = 0, hi = a->n;
+
+	/* tar has no fixed-order ranks: entries are in plain strcmp order, first of equals */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(a->ents[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < a->n && strcmp(a->ents[lo].path, path) == 0) {
+		*at = lo;
+		return &a->ents[lo];
+	}
+	return NULL;
+}
+
+/*
+ * A hard link group is canonical when its first member in canonical order holds the
+ * content and the others link to it: then which member an archiver stored first does not
+ * matter, and the normalized tar extracts (a link never precedes its target).
+ */
+static void canon_hardlinks(struct rp_arch *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct rp_arch_entry *t = &a->ents[i], *h, tmp;
+		size_t j;
+
+		if (t->type != RP_ENT_HARDLINK || !t->link)
+			continue;
+		h = (struct rp_arch_entry *)find_sorted(a, t->link, &j);
+		if (!h || j <= i || h->type != RP_ENT_FILE)
+			continue;
+		/* t sorts before its target h: t takes the content, h and the rest link to t */
+		tmp = *t;
+		t->type = RP_ENT_FILE;
+		t->link = NULL;
+		t->size = h->size;
+		memcpy(t->sha, h->sha, RP_SHA256_LEN);
+		memcpy(t->csha, h->csha, RP_SHA256_LEN);
+		t->sub = h->sub;
+		t->note = h->note;
+		t->cap = h->cap;
+		t->cap_len = h->cap_len;
+		t->cap_alloc = h->cap_alloc;
+		t->spooled = h->spooled;
+		t->spool_off = h->spool_off;
+		h->type = RP_ENT_HARDLINK;
+		h->link = rp_xstrdup(t->path);
+		h->size = 0;
+		rp_sha256("", 0, h->sha);
+		memcpy(h->csha, h->sha, RP_SHA256_LEN);
+		h->sub = NULL;
+		h->note = NULL;
+		h->cap = NULL;
+		h->cap_len = h->cap_alloc = 0;
+		h->spooled = 0;
+		for (size_t k = i + 1; k < a->n; k++) {
+			struct rp_arch_entry *o = &a->ents[k];
+			if (o->type == RP_ENT_HARDLINK && o->link && strcmp(o->link, tmp.link) == 0 &&
+			    o != h) {
+				free(o->link);
+				o->link = rp_xstrdup(t->path);
+			}
+		}
+		free(tmp.link);
+	}
+}
+
 static void finish_arch(struct rp_arch *a)
 {
 	struct rp_buf b = RP_BUF_INIT((size_t)-1 / 2);
@@ -498,6 +570,8 @@ static void finish_arch(struct rp_arch *a)
 	if (reordered)
 		qsort_r(a->ents, a->n, sizeof(*a->ents), cmp_entry, &a->kind);
 	a->reordered |= reordered; /* finish_arch may run again on sorted entries */
+	if (a->kind == RP_ARCH_TAR)
+		canon_hardlinks(a);
 	serialize(a, 0, &b);
 	rp_sha256(b.data ? b.data : "", b.len, a->canon_sha);
 	rp_buf_release(&b);

@@ -291,7 +291,8 @@ TEST(normalize_truncated_keeps_existing_output)
 	FILE *fp;
 
 	write_archive(a, ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP, tree_a, 4);
-	if (read_all(a, &data, &len) == 0 && (fp = fopen(t, "w"))) {
+	fp = read_all(a, &data, &len) == 0 ? fopen(t, "w") : NULL;
+	if (fp) {
 		fwrite(data, 1, len / 2, fp);
 		fclose(fp);
 	}
