@@ -137,7 +137,7 @@ static enum rp_status cmd_verify(int argc, char **argv, struct rp_err *e)
 				memcpy(assets[i].sha256, items[j++].digest, 32);
 	}
 	rc = rp_verify_run(&o, assets, nassets, &r, e);
-	if (r && !quiet) {
+	if (r && !quiet && (rc == RP_OK || rc == RP_FAIL)) {
 		struct rp_err e2 = RP_ERR_INIT;
 		wrc = json ? rp_verify_write_json(r, stdout, &e2) : rp_verify_write_text(r, stdout, &e2);
 		if (wrc && !rc) {
