@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmds.h"
+#include "file.h"
 #include "keys.h"
 #include "hash.h"
 #include "mem.h"
@@ -58,7 +61,8 @@ static enum rp_status cmd_verify(int argc, char **argv, struct rp_err *e)
 	struct rp_hash_opts ho;
 	const char **keys;
 	size_t nkeys = 0, nassets = 0, nitems = 0;
-	int json = 0, quiet = 0, c;
+	int json = 0, quiet = 0, c, fd;
+	struct stat st;
 	enum rp_status rc = RP_OK, wrc;
 
 	memset(&o, 0, sizeof(o));
@@ -122,6 +126,13 @@ static enum rp_status cmd_verify(int argc, char **argv, struct rp_err *e)
 			}
 			continue;
 		}
+		/* open it once here: a clear error for a missing file before the engine starts */
+		rc = rp_open_ro(a, 0, &fd, e);
+		if (rc)
+			goto out;
+		if (fstat(fd, &st) == 0)
+			items[nitems].size = (uint64_t)st.st_size;
+		close(fd);
 		assets[i].path = a;
 		items[nitems].path = rp_xstrdup(a);
 		items[nitems].name = rp_xstrdup(a);
