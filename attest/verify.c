@@ -149,7 +149,10 @@ static enum rp_status check_sig(struct ctx *c, const struct rp_verify_asset *a)
 	free(text);
 	if (rc)
 		return rc;
-	rc = rp_minisig_verify_keys(&s, c->keys, c->nkeys, a->path, NULL, 0, &which, &e2);
+	if (a->blake2b && s.prehashed)
+		rc = rp_minisig_verify_digest(&s, c->keys, c->nkeys, a->blake2b, &which, &e2);
+	else
+		rc = rp_minisig_verify_keys(&s, c->keys, c->nkeys, a->path, NULL, 0, &which, &e2);
 	if (rc == RP_OK) {
 		rp_pubkey_describe(&c->keys[which], d, sizeof(d));
 		found = rp_xasprintf("signed by %s", d);
