@@ -50,29 +50,38 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(O)/tests/fuzz/replay_%)
 LIBRP    := $(O)/libreprove.a
 BIN      := $(O)/reprove
 
+.SECONDARY:
 .PHONY: all deps test-deps test check fuzz bench demo install uninstall clean help lint unit
 
 ## all: build build/reprove and build/libreprove.a (default)
 all: $(BIN)
 
+# V=1 shows the full command lines
+Q := $(if $(V),,@)
+
 $(BIN): $(CLI_OBJ) $(LIBRP)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBRP) $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBRP) $(LDLIBS)
 
 $(LIBRP): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 $(O)/%.o: %.c | $(O)/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/unit/%: tests/unit/%.c $(O)/tests/unit/harness.o $(LIBRP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(O)/tests/unit/harness.o $(LIBRP) $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(O)/tests/unit/harness.o $(LIBRP) $(LDLIBS)
 
 $(O)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c $(O)/tests/fuzz/replay.o $(LIBRP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/fuzz/replay.o $(LIBRP) $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/fuzz/replay.o $(LIBRP) $(LDLIBS)
 
 # The dev packages are checked once per build directory; `make deps` re-checks.
 $(O)/.deps-ok:

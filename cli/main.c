@@ -16,8 +16,12 @@
 static const struct rp_cmd *const commands[] = {
 	&rp_cmd_attest,
 	&rp_cmd_check,
+	&rp_cmd_diff,
+	&rp_cmd_fetch,
 	&rp_cmd_hash,
 	&rp_cmd_keygen,
+	&rp_cmd_normalize,
+	&rp_cmd_rebuild,
 	&rp_cmd_sign,
 	&rp_cmd_verify,
 };

@@ -42,10 +42,16 @@ rp_cleanup() {
 }
 trap rp_cleanup EXIT
 
-reprove() {
-	# shellcheck disable=SC2086
-	$EXEC_PREFIX "$RP_BIN" "$@"
-}
+# `reprove` is a real executable on PATH (not a function), so timeout, xargs and
+# subshells run the binary under test too.
+mkdir -p "$TEST_DIR/.bin"
+cat >"$TEST_DIR/.bin/reprove" <<RP_EOF
+#!/bin/sh
+exec $EXEC_PREFIX "$RP_BIN" "\$@"
+RP_EOF
+chmod +x "$TEST_DIR/.bin/reprove"
+PATH=$TEST_DIR/.bin:$PATH
+export PATH
 
 say() { printf '%s\n' "$*"; }
 

@@ -1,0 +1,125 @@
+#!/bin/sh
+# normalize on generated tar (plain, gz, xz, zst, bz2), cpio (newc, odc), standalone gzip
+# (multi-member too) and ar: variants with other owners, mtimes and member order normalize
+# to identical bytes that the standard tools accept; --epoch sets, --clamp clamps.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p t/dir/sub t/other
+printf 'alpha\n' >t/dir/a.txt
+printf 'beta\n' >t/dir/sub/b.txt
+printf '#!/bin/sh\necho hi\n' >t/dir/run.sh && chmod 755 t/dir/run.sh
+ln -s a.txt t/dir/link
+printf 'z\n' >t/other/z
+(cd t && find . -mindepth 1 | LC_ALL=C sort >../fwd && LC_ALL=C sort -r ../fwd >../rev)
+
+mk() { # NAME OWNER MTIME LIST COMPRESSOR...
+	n=$1 o=$2 m=$3 l=$4; shift 4
+	(cd t && tar --owner="$o" --group="$o" --mtime=@"$m" --no-recursion -cf - -T "../$l") |
+		"$@" >"$n"
+}
+
+for z in "gz:gzip -n" "xz:xz" "zst:zstd -q" "bz2:bzip2" "tar:cat"; do
+	ext=${z%%:*} cmd=${z#*:}
+	test_expect_success "tar.$ext: other owners, mtimes and order normalize to the same bytes" "
+		mk v1.$ext 0 100 fwd $cmd && mk v2.$ext 1234 99999 rev $cmd &&
+		test_must_fail cmp -s v1.$ext v2.$ext &&
+		reprove normalize -q v1.$ext -o n1.$ext && reprove normalize -q v2.$ext -o n2.$ext &&
+		cmp n1.$ext n2.$ext &&
+		reprove diff v1.$ext v2.$ext >out && grep ': equal after normalization$' out &&
+		tar -tvf n1.$ext >list && grep -c ' 0/0 ' list >c && test \$(cat c) -eq 8 &&
+		! grep -v ' 0/0 ' list &&
+		tar -tf n1.$ext >names && LC_ALL=C sort names >sorted && test_cmp sorted names &&
+		mkdir x.$ext && tar -C x.$ext -xf n1.$ext && diff -r t x.$ext &&
+		test -x x.$ext/dir/run.sh && test -h x.$ext/dir/link
+	"
+done
+
+test_expect_success 'normalized .tar.gz has no name and no timestamp in its gzip header' '
+	gzip -c v1.tar >named.tar.gz &&
+	reprove normalize -q named.tar.gz -o n.tar.gz &&
+	od -A n -t x1 -N 10 n.tar.gz | tr -d " \n" >hdr &&
+	case $(cat hdr) in 1f8b0800000000000*) ;; *) false ;; esac &&
+	test_expect_code 1 reprove normalize -q --check named.tar.gz >out &&
+	grep "gzip header" out
+'
+
+test_expect_success 'normalize is idempotent and --check agrees' '
+	reprove normalize -q n1.gz -o nn.gz && cmp n1.gz nn.gz &&
+	reprove normalize -q --check n1.gz >out && grep "already canonical" out &&
+	test_expect_code 1 reprove normalize -q --check v2.gz >out &&
+	grep "mtime" out && grep "uid/gid" out && grep "member order" out
+'
+
+test_expect_success '--epoch sets every mtime, --clamp only lowers later ones' '
+	mk m.tar 0 2000000000 fwd cat &&
+	reprove normalize -q --epoch 1500000000 m.tar -o e.tar &&
+	tar --full-time -tvf e.tar | grep -c "2017-07-14 02:40:00" >c && test "$(cat c)" -eq 8 &&
+	mk m2.tar 0 1000000000 fwd cat &&
+	reprove normalize -q --clamp 1500000000 m2.tar -o c2.tar &&
+	tar --full-time -tvf c2.tar | grep -c "2001-09-09 01:46:40" >c && test "$(cat c)" -eq 8 &&
+	reprove normalize -q --clamp 1500000000 m.tar -o c1.tar &&
+	tar --full-time -tvf c1.tar | grep -c "2017-07-14 02:40:00" >c && test "$(cat c)" -eq 8
+'
+
+test_expect_success 'SOURCE_DATE_EPOCH is the default, else 0 with a notice' '
+	SOURCE_DATE_EPOCH=1500000000 reprove normalize m.tar -o s.tar 2>err &&
+	cmp s.tar e.tar && ! grep "note:" err &&
+	(unset SOURCE_DATE_EPOCH; reprove normalize m.tar -o z.tar 2>err) &&
+	grep "note: SOURCE_DATE_EPOCH is not set" err &&
+	tar --full-time -tvf z.tar | grep -c "1970-01-01 00:00:00" >c && test "$(cat c)" -eq 8
+'
+
+if test_have cpio; then
+	for fmt in newc odc; do
+		test_expect_success "cpio $fmt: order and mtimes normalize away; cpio reads it" "
+			(cd t && cpio -o -H $fmt --quiet <../fwd >../c1.$fmt) &&
+			touch -d '2010-01-01' t/dir/a.txt &&
+			(cd t && cpio -o -H $fmt --quiet <../rev >../c2.$fmt) &&
+			reprove normalize -q c1.$fmt -o m1.$fmt && reprove normalize -q c2.$fmt -o m2.$fmt &&
+			cmp m1.$fmt m2.$fmt &&
+			head -c 6 m1.$fmt >magic &&
+			if test $fmt = newc; then grep -q 070701 magic; else grep -q 070707 magic; fi &&
+			cpio -it --quiet <m1.$fmt >names && LC_ALL=C sort names >sorted && test_cmp sorted names &&
+			mkdir cx.$fmt && (cd cx.$fmt && cpio -id --quiet <../m1.$fmt) && diff -r t cx.$fmt
+		"
+	done
+else
+	test_skip 'cpio newc/odc' 'cpio not installed'
+fi
+
+test_expect_success 'standalone gzip: header name/mtime dropped, content kept' '
+	printf "hello gzip\n" >g && gzip -c g >g1.gz && touch -d 2005-01-01 g && gzip -c g >g2.gz &&
+	test_must_fail cmp -s g1.gz g2.gz &&
+	reprove diff g1.gz g2.gz >out && grep ": equal after normalization$" out &&
+	grep "gzip header" out &&
+	reprove normalize -q g1.gz -o ng.gz && gunzip -c ng.gz >g.out && test_cmp g g.out
+'
+
+test_expect_success 'multi-member gzip is decoded whole' '
+	printf "one\n" | gzip -n >mm.gz && printf "two\n" | gzip -n >>mm.gz &&
+	printf "one\ntwo\n" | gzip -n >single.gz &&
+	reprove diff mm.gz single.gz >out && grep ": equal after normalization$" out &&
+	printf "one\nTWO\n" | gzip -n >other.gz &&
+	test_expect_code 1 reprove diff mm.gz other.gz >out && grep "content differs: data" out
+'
+
+test_expect_success 'bytes appended after a gzip stream are not normalized away' '
+	cp single.gz tail.gz && printf "hidden" >>tail.gz &&
+	test_expect_code 1 reprove diff single.gz tail.gz >out &&
+	grep "data after the end" out
+'
+
+test_expect_success 'ar: order, mtimes and owners normalize away' '
+	printf "1\n" >m1 && printf "22\n" >m2 &&
+	ar rcD a1.a m1 m2 && ar rcU a2.a m2 m1 &&
+	reprove normalize -q a1.a -o na1.a && reprove normalize -q a2.a -o na2.a &&
+	cmp na1.a na2.a && ar t na1.a >names && printf "m1\nm2\n" >want && test_cmp want names
+'
+
+test_expect_success 'a plain file is not an archive: exit 3, nothing written' '
+	printf "not an archive\n" >plain &&
+	test_expect_code 3 reprove normalize -q plain -o p.out 2>err &&
+	test_one_error_line err && grep "not an archive" err && test ! -e p.out
+'
+
+test_done

@@ -1,0 +1,80 @@
+#!/bin/sh
+# Truncated and corrupt archives of every format, and decompression bombs: exit 3 with one
+# 'reprove:' line naming the file, nothing on stdout, and no output file left behind.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p t/d
+i=0
+while [ $i -lt 40 ]; do
+	head -c 3000 /dev/urandom | od -A n -t x1 >t/d/f$i
+	i=$((i + 1))
+done
+tar -cf good.tar t
+gzip -n -c good.tar >good.tar.gz
+xz -c good.tar >good.tar.xz
+zstd -q -c good.tar >good.tar.zst
+bzip2 -c good.tar >good.tar.bz2
+(cd t && find . | cpio -o -H newc --quiet) >good.cpio 2>/dev/null || :
+(cd t && zip -q -r ../good.zip .)
+printf '2.0\n' >debian-binary
+(cd t && tar -czf ../control.tar.gz ./d/f1) && (cd t && tar -cJf ../data.tar.xz .)
+ar rc good.deb debian-binary control.tar.gz data.tar.xz
+gzip -n -c t/d/f1 >good.gz
+
+check_bad() { # FILE: diff and normalize both exit 3, one line, no stdout, no output file
+	test_expect_code 3 reprove diff good.tar "$1" >out 2>err &&
+	test_one_error_line err && test "$(wc -l <err)" -eq 1 && grep -F "$1" err &&
+	test ! -s out &&
+	test_expect_code 3 reprove normalize -q "$1" -o out.bin 2>err &&
+	test_one_error_line err && test "$(wc -l <err)" -eq 1 &&
+	test ! -e out.bin && test -z "$(ls -A | grep '^\.out\.bin')"
+}
+
+for f in good.tar good.tar.gz good.tar.xz good.tar.zst good.tar.bz2 good.cpio good.zip good.deb good.gz; do
+	[ -s "$f" ] || { test_skip "truncated $f" "could not build $f"; continue; }
+	size=$(wc -c <"$f")
+	test_expect_success "truncated ${f#good.}: exit 3, one line, no output" "
+		head -c $((size * 2 / 3)) $f >trunc-$f && check_bad trunc-$f
+	"
+done
+
+test_expect_success 'corrupt tar header checksum: exit 3' '
+	cp good.tar bad.tar &&
+	printf "XXXXXXXX" | dd of=bad.tar bs=1 seek=148 conv=notrunc 2>/dev/null &&
+	check_bad bad.tar
+'
+
+test_expect_success 'corrupt zip (central directory cut, local data garbled): exit 3' '
+	size=$(wc -c <good.zip) &&
+	head -c 200 good.zip >bad.zip && head -c 3000 /dev/zero >>bad.zip &&
+	check_bad bad.zip
+'
+
+test_expect_success 'corrupt xz payload inside a .deb: exit 3 naming the member' '
+	cp data.tar.xz d2.tar.xz && printf "garbagegarbage" | dd of=d2.tar.xz bs=1 seek=200 conv=notrunc 2>/dev/null &&
+	cp d2.tar.xz data.tar.xz.bad && mkdir b && cp debian-binary control.tar.gz b/ &&
+	cp d2.tar.xz b/data.tar.xz && (cd b && ar rc ../bad.deb debian-binary control.tar.gz data.tar.xz) &&
+	check_bad bad.deb && grep "data.tar.xz" err
+'
+
+test_expect_success 'gzip bomb (ratio > 1000:1 past 256 MiB): exit 3, says so' '
+	head -c 300000000 /dev/zero | zstd -q -19 >bomb.zst &&
+	test "$(wc -c <bomb.zst)" -lt 100000 &&
+	test_expect_code 3 reprove diff bomb.zst good.tar >out 2>err &&
+	test_one_error_line err && grep "decompression bomb" err &&
+	test_expect_code 3 reprove normalize -q bomb.zst -o b.out 2>err &&
+	grep "expansion ratio" err && test ! -e b.out
+'
+
+test_expect_success 'tar bomb nested in a tar is caught too' '
+	tar -cf nest.tar bomb.zst &&
+	test_expect_code 3 reprove diff nest.tar good.tar 2>err && grep "bomb" err
+'
+
+test_expect_success 'an existing output file survives a failed normalize' '
+	printf "keep me\n" >keep && cp trunc-good.tar.gz tg.tar.gz &&
+	test_expect_code 3 reprove normalize -q tg.tar.gz -o keep 2>err &&
+	test "$(cat keep)" = "keep me"
+'
+
+test_done

@@ -1,0 +1,60 @@
+/*
+ * Normalization: rewrite an archive in its canonical, deterministic form (the same format,
+ * members in canonical order, normalized metadata, deterministic recompression), or check
+ * whether it already is. DESIGN "Normalization and comparison" has the rules.
+ */
+#ifndef RP_NORMALIZE_H
+#define RP_NORMALIZE_H
+
+#include <stddef.h>
+
+#include "archive_canon.h"
+#include "err.h"
+
+struct rp_normalize_opts {
+	struct rp_norm norm;       /* mtime: set to epoch, or clamp at it */
+	struct rp_arch_limits lim; /* decoding bounds (0 fields: defaults) */
+};
+
+/* One kind of change normalization makes ("mtime", "owner", "member order", ...). */
+struct rp_normalize_change {
+	char *what;
+	size_t count;
+	char *example; /* a member path, or NULL */
+};
+
+struct rp_normalize_result {
+	char *format;  /* "deb", "tar+gzip", ... */
+	struct rp_normalize_change *changes;
+	size_t nchanges;
+	int changed;   /* check: the canonical bytes differ from the input's (1) or not (0); -1 after a write */
+	size_t members; /* members rewritten, all levels */
+};
+
+#define RP_NORMALIZE_RESULT_INIT { NULL, NULL, 0, 0, 0 }
+
+/*
+ * Read in (borrowed path; formats by magic) and write its canonical form to out ("-" is
+ * standard output) through a temporary file renamed into place, so a failure leaves nothing
+ * at out. Fills *res (release with rp_normalize_result_release) on success.
+ * What is rewritten: the archive itself and, for a .deb, its control and data tarballs;
+ * other members' bytes (a jar inside a tar) are copied unchanged, so checksums that cover
+ * them (md5sums, signatures) stay valid. Member paths are data: nothing is extracted.
+ * Errors: RP_EINPUT (not an archive, corrupt, limits, a zip needing zip64), RP_EIO.
+ */
+enum rp_status rp_normalize_file(const char *in, const char *out,
+				 const struct rp_normalize_opts *o, struct rp_normalize_result *res,
+				 struct rp_err *e);
+
+/*
+ * Compute the canonical form of in (into an unlinked temporary file) and compare it with
+ * in's bytes: res->changed says whether normalize would change anything, res->changes
+ * what. Errors as rp_normalize_file.
+ */
+enum rp_status rp_normalize_check(const char *in, const struct rp_normalize_opts *o,
+				  struct rp_normalize_result *res, struct rp_err *e);
+
+/* Free the contents of *res; it is as after RP_NORMALIZE_RESULT_INIT. */
+void rp_normalize_result_release(struct rp_normalize_result *res);
+
+#endif
