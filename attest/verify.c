@@ -662,6 +662,23 @@ enum rp_status rp_verify_write_text(const struct rp_verify_report *r, FILE *fp, 
 	return RP_OK;
 }
 
+/* A JSON string for s; bytes that are not valid UTF-8 (file names can be anything) become '?'. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	char *c;
+
+	if (j)
+		return j;
+	c = rp_xstrdup(s);
+	for (unsigned char *p = (unsigned char *)c; *p; p++)
+		if (*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
 enum rp_status rp_verify_write_json(const struct rp_verify_report *r, FILE *fp, struct rp_err *e)
 {
 	json_t *o = json_object(), *checks = json_array();
@@ -671,20 +688,20 @@ enum rp_status rp_verify_write_json(const struct rp_verify_report *r, FILE *fp, 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rp_verify_line *l = &r->lines[i];
 		json_t *c = json_object();
-		json_object_set_new(c, "check", json_string(l->check));
-		json_object_set_new(c, "subject", json_string(l->subject));
+		json_object_set_new(c, "check", jstr(l->check));
+		json_object_set_new(c, "subject", jstr(l->subject));
 		json_object_set_new(c, "ok", json_boolean(l->ok));
-		json_object_set_new(c, "expected", l->expected ? json_string(l->expected) : json_null());
-		json_object_set_new(c, "found", l->found ? json_string(l->found) : json_null());
+		json_object_set_new(c, "expected", l->expected ? jstr(l->expected) : json_null());
+		json_object_set_new(c, "found", l->found ? jstr(l->found) : json_null());
 		json_array_append_new(checks, c);
 	}
 	json_object_set_new(o, "verified", json_boolean(r->passed));
 	json_object_set_new(o, "failed_check", r->failed ? json_string(r->failed) : json_null());
 	json_object_set_new(o, "checks", checks);
-	json_object_set_new(o, "signer", r->signer ? json_string(r->signer) : json_null());
+	json_object_set_new(o, "signer", r->signer ? jstr(r->signer) : json_null());
 	if (r->statement) {
 		json_t *st = json_loads(r->statement, 0, NULL);
-		json_object_set_new(o, "statement", st ? st : json_string(r->statement));
+		json_object_set_new(o, "statement", st ? st : jstr(r->statement));
 		json_object_set_new(o, "statement_verified", json_boolean(r->statement_verified));
 	}
 	text = json_dumps(o, JSON_COMPACT);
