@@ -219,6 +219,19 @@ static enum rp_status check_sums(struct ctx *c, const struct rp_verify_asset *as
 			en = rp_sums_find(&sums, assets[i].name);
 			if (!en)
 				en = rp_sums_find(&sums, base_name(assets[i].name));
+			/* `sha256sum dist/NAME` lists dist/NAME: accept one entry with that base name */
+			if (!en) {
+				const struct rp_sums_entry *only = NULL;
+				size_t hits = 0;
+				for (size_t j = 0; j < sums.n; j++) {
+					if (strcmp(base_name(sums.v[j].name), base_name(assets[i].name)) == 0) {
+						only = &sums.v[j];
+						hits++;
+					}
+				}
+				if (hits == 1)
+					en = only;
+			}
 		} else {
 			for (size_t j = 0; j < sums.n && !en; j++)
 				if (rp_ct_equal(sums.v[j].digest, assets[i].sha256, 32))
