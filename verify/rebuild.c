@@ -628,6 +628,24 @@ static enum rp_status compare_artifact(const char *a, const char *b,
 	return RP_OK;
 }
 
+/* s with every "prefix" removed (malloc'd; s is freed): scratch paths that will not exist. */
+static char *strip_prefix(char *s, const char *prefix)
+{
+	struct rp_buf b = RP_BUF_INIT((size_t)-1 / 2);
+	size_t pl = strlen(prefix);
+	const char *p = s, *hit;
+
+	if (!s || !pl)
+		return s;
+	while ((hit = strstr(p, prefix))) {
+		rp_buf_add(&b, p, (size_t)(hit - p), NULL);
+		p = hit + pl;
+	}
+	rp_buf_addstr(&b, p, NULL);
+	free(s);
+	return rp_buf_detach(&b, NULL);
+}
+
 /* Compare run's artifacts (in tree) with run 1's (in tree1); fills results and run->result. */
 static enum rp_status compare_run(struct ctx *c, struct rp_rebuild_run *run, const char *tree1,
 				  const char *tree, struct rp_err *e)
@@ -667,6 +685,13 @@ static enum rp_status compare_run(struct ctx *c, struct rp_rebuild_run *run, con
 			m->size = run->arts[j].size;
 			rc = compare_artifact(pa, pb, &r1->arts[i], &run->arts[j], &m->result,
 					      &m->diff, &m->diff_json, e);
+			/* Without --keep the trees are gone afterwards: name them "run-N/...". */
+			if (!c->o->keep_dir) {
+				char *pre = rp_xasprintf("%s/", c->root);
+				m->diff = strip_prefix(m->diff, pre);
+				m->diff_json = strip_prefix(m->diff_json, pre);
+				free(pre);
+			}
 			free(pa);
 			free(pb);
 			i++;
