@@ -20,10 +20,10 @@
 #include "mem.h"
 
 enum {
-	SLOTS = 32,              /* files in flight per worker (cold small files want 32-64) */
+	SLOTS = 64,              /* files in flight per worker (cold small files want 32-64) */
 	NBUF = 2,                /* reads in flight per file */
 	BUFSZ = 256 * 1024,      /* read size; warm runs were flat from 64 KiB to 1 MiB */
-	RING_ENTRIES = 128,
+	RING_ENTRIES = 256,
 	PREAD_CHUNK = 256 * 1024,
 };
 /* A worker holding a file this large takes no other file until it is done, so two big files
@@ -248,6 +248,8 @@ static void queue_buf(struct worker *w, int s, int b)
 {
 	struct slot *sl = &w->slots[s];
 
+	if (!sl->buf[b])
+		sl->buf[b] = rp_xmalloc(BUFSZ); /* second buffers only for files that need them */
 	sl->boff[b] = sl->next_off;
 	sl->blen[b] = 0;
 	sl->bwant[b] = BUFSZ;
@@ -272,9 +274,6 @@ static void start_file(struct worker *w, int s, struct rp_hash_item *it)
 	sl->inflight = 0;
 	for (int b = 0; b < NBUF; b++)
 		sl->bstate[b] = B_FREE;
-	if (!sl->buf[0])
-		for (int b = 0; b < NBUF; b++)
-			sl->buf[b] = rp_xmalloc(BUFSZ);
 	rp_sha256_init(&sl->h);
 	/* Opening into a slot that still holds the previous file replaces (closes) it. */
 	sqe = get_sqe(w);
