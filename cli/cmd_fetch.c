@@ -3,6 +3,7 @@
  * signatures, provenance and policy through the verify library), and give it its final name
  * only when every requested check passed.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,7 @@ static enum rp_status parse_size(const char *s, uint64_t *out, struct rp_err *e)
 
 	if (*s < '0' || *s > '9')
 		return rp_errf(e, RP_EUSAGE, "--max-size: '%s' is not a size", s);
+	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (*end == 'K' || *end == 'k')
 		shift = 10;
@@ -132,7 +134,7 @@ static enum rp_status parse_size(const char *s, uint64_t *out, struct rp_err *e)
 		shift = 30;
 	if (shift)
 		end++;
-	if (*end || v == 0 || v > (UINT64_MAX >> shift))
+	if (errno || *end || v == 0 || v > (UINT64_MAX >> shift))
 		return rp_errf(e, RP_EUSAGE, "--max-size: '%s' is not a size", s);
 	*out = (uint64_t)v << shift;
 	return RP_OK;
@@ -202,12 +204,11 @@ static void print_notice(void *arg, const char *msg)
 	rp_msg_note("%s", msg);
 }
 
-static enum rp_status set_input(struct input *in, const char *arg, size_t max)
+static void set_input(struct input *in, const char *arg, size_t max)
 {
 	in->arg = arg;
 	in->path = arg;
 	in->max = max;
-	return RP_OK;
 }
 
 /* Fetch a URL-valued input into a temporary file, so the verifier reads files only. */
@@ -281,16 +282,16 @@ static enum rp_status parse_args(int argc, char **argv, struct fetch_args *a, st
 			a->sha256_hex = optarg;
 			break;
 		case OPT_SUMS:
-			rc = set_input(&a->sums, optarg, SUMS_MAX);
+			set_input(&a->sums, optarg, SUMS_MAX);
 			break;
 		case OPT_SUMS_SIG:
-			rc = set_input(&a->sums_sig, optarg, SIG_MAX);
+			set_input(&a->sums_sig, optarg, SIG_MAX);
 			break;
 		case OPT_SIG:
-			rc = set_input(&a->sig, optarg, SIG_MAX);
+			set_input(&a->sig, optarg, SIG_MAX);
 			break;
 		case OPT_PROVENANCE:
-			rc = set_input(&a->prov, optarg, PROV_MAX);
+			set_input(&a->prov, optarg, PROV_MAX);
 			break;
 		case OPT_BUILDER_ID:
 			a->builder_id = optarg;
