@@ -76,6 +76,33 @@ static const struct rp_rebuild_artifact *rebuilt(const struct rp_rebuild_report 
 	return NULL;
 }
 
+/* The member-level report, indented under its MISMATCH line. */
+static enum rp_status print_diff(const struct rp_diff_report *dr, struct rp_err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&text, &len);
+	enum rp_status rc;
+
+	if (!mf)
+		return rp_err_sys(e, RP_EIO, errno, "cannot buffer the report");
+	rc = rp_diff_write_text(dr, mf, e);
+	if (fclose(mf) != 0 && !rc)
+		rc = rp_err_sys(e, RP_EIO, errno, "cannot buffer the report");
+	if (!rc) {
+		/* rp_diff_write_text already replaced control characters */
+		for (const char *p = text; *p;) {
+			size_t n = strcspn(p, "\n");
+			printf("    %.*s\n", (int)n, p);
+			p += n;
+			if (*p)
+				p++;
+		}
+	}
+	free(text);
+	return rc;
+}
+
 /* "file:///abs/dir" for a directory, the URL as given otherwise. */
 static char *resource_uri(const char *release)
 {
@@ -306,7 +333,7 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 		if (why) {
 			printf("MISMATCH %s: %s\n", nm, why);
 			if (dr) {
-				rc = rp_diff_write_text(dr, stdout, e);
+				rc = print_diff(dr, e);
 				if (rc) {
 					rp_diff_report_free(dr);
 					goto out;

@@ -99,12 +99,26 @@ static void print_report(FILE *fp, const struct rp_rebuild_report *r)
 				print_indented(fp, a->diff, "    ");
 		}
 	}
+	/* skipped variations, grouped by reason: "a, b (why); c (why)" */
 	for (int v = 0; v < RP_VARY_COUNT; v++) {
 		const struct rp_rebuild_variation *x = &r->variations[v];
+		const char *why = x->skipped ? x->skipped : "not applicable";
+		int seen = 0;
 		if (!x->selected || x->applied)
 			continue;
-		fprintf(fp, "%s%s (%s)", first ? "skipped variations: " : "; ", x->name,
-			x->skipped ? x->skipped : "not applicable");
+		for (int u = 0; u < v && !seen; u++)
+			seen = r->variations[u].selected && !r->variations[u].applied &&
+			       strcmp(r->variations[u].skipped ? r->variations[u].skipped
+							       : "not applicable", why) == 0;
+		if (seen)
+			continue;
+		fprintf(fp, "%s%s", first ? "skipped variations: " : "; ", x->name);
+		for (int u = v + 1; u < RP_VARY_COUNT; u++)
+			if (r->variations[u].selected && !r->variations[u].applied &&
+			    strcmp(r->variations[u].skipped ? r->variations[u].skipped
+							    : "not applicable", why) == 0)
+				fprintf(fp, ", %s", r->variations[u].name);
+		fprintf(fp, " (%s)", why);
 		first = 0;
 	}
 	if (!first)
