@@ -313,7 +313,8 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 		memcpy(subj[i].sha256, f->sha256, RP_SHA256_LEN);
 		if (a && a->path) {
 			dopt.strict = strict;
-			rc = rp_diff_paths(f->path, a->path, &dopt, &dr, e);
+			/* rebuilt first: what the release adds shows as "+" */
+			rc = rp_diff_paths(a->path, f->path, &dopt, &dr, e);
 			if (rc) {
 				rp_err_prefix(e, "comparing '%s'", nm);
 				goto out;
@@ -332,6 +333,8 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 		}
 		if (why) {
 			printf("MISMATCH %s: %s\n", nm, why);
+			if (dr)
+				printf("    (a: rebuilt, b: published)\n");
 			if (dr) {
 				rc = print_diff(dr, e);
 				if (rc) {
@@ -397,6 +400,8 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 			  : rp_errf(e, RP_FAIL, "the publisher's signatures do not verify");
 	}
 out:
+	/* the report before main's error line, even through a pipe */
+	fflush(stdout);
 	rp_release_remove_tree(scratch);
 	rp_release_close(&rel);
 	rp_seckey_release(&k);

@@ -367,6 +367,7 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 			r->nartifacts, r->nartifacts == 1 ? "" : "s", out);
 	}
 out:
+	fflush(stdout);
 	/* the kept first build was only needed for copying the artifacts */
 	rp_release_remove_tree(scratch);
 	rp_seckey_release(&k);

@@ -91,7 +91,7 @@ test_expect_success 'audit against it exits 1, names the artifact, shows the mem
 	grep "^MATCH    hello: identical" out &&
 	grep "^MISMATCH hello-1.0.tar.gz: different" out &&
 	grep "hello-1.0/README" out &&
-	grep "^ *-a line slipped in" out &&
+	grep "^ *+a line slipped in" out &&
 	test_one_error_line err &&
 	grep "1 of 2 published artifacts do not match the rebuild: .hello-1.0.tar.gz." err &&
 	! grep "^PASSED" out
