@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -119,6 +120,19 @@ char *rp_gate_recipe_json(const struct rp_rebuild_report *r)
 	return dump(o);
 }
 
+/* An RFC 3339 UTC time the report wrote ("2026-11-22T00:30:00Z"), or 0 (= now). */
+static long long parse_utc(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return 0;
+	return (long long)timegm(&tm);
+}
+
 enum rp_status rp_gate_publish(const struct rp_gate_params *p, struct rp_err *e)
 {
 	const struct rp_rebuild_report *r = p->report;
@@ -189,6 +203,9 @@ enum rp_status rp_gate_publish(const struct rp_gate_params *p, struct rp_err *e)
 	ap.toolchain = tools;
 	ap.ntoolchain = ntools;
 	ap.byproducts_json = verdict;
+	/* the builds' own times, not the signing time */
+	ap.started_on = parse_utc(r->started);
+	ap.finished_on = parse_utc(r->finished);
 	prov = rp_release_stage_path(&st, RP_RELEASE_PROVENANCE);
 	rc = rp_attest_write(p->key, &ap, prov, NULL, e);
 	if (rc)
