@@ -608,11 +608,13 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 
 /*
  * Streams whose decoder stops at an end marker, so bytes after it are invisible to it:
- * compressed streams, tar (after its zero blocks) and cpio (after TRAILER!!!).
+ * compressed streams, tar (after its zero blocks), cpio (after TRAILER!!!) and ar, whose
+ * reader takes fewer than 60 bytes left (a truncated header, appended data) as a clean end.
  */
 static int has_end(const struct rp_arch *a)
 {
-	return a->filter != RP_FILTER_NONE || a->kind == RP_ARCH_TAR || a->kind == RP_ARCH_CPIO;
+	return a->filter != RP_FILTER_NONE || a->kind == RP_ARCH_TAR || a->kind == RP_ARCH_CPIO ||
+	       a->kind == RP_ARCH_AR || a->kind == RP_ARCH_DEB;
 }
 
 static int want_capture(const struct scan *s, const char *flat)
