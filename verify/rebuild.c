@@ -923,8 +923,21 @@ fail:
 	/* The failed build's log stays (also without --keep); its tail goes to the user. */
 	free(c->tail);
 	c->tail = log_tail(logp, c->o->tail_lines ? c->o->tail_lines : TAIL_DEFAULT);
-	free(c->fail_log);
-	c->fail_log = rp_xstrdup(logp);
+	if (c->tail[0]) {
+		free(c->fail_log);
+		c->fail_log = rp_xstrdup(logp);
+	} else if (e) {
+		/* An empty log is not worth keeping: say so instead of naming it. */
+		char *at = strstr(e->msg, "; log: ");
+		if (at) {
+			char m[RP_ERR_MSG_MAX];
+			snprintf(m, sizeof(m), "%.*s; the build printed nothing", (int)(at - e->msg),
+				 e->msg);
+			rp_errf(e, rc, "%s", m);
+		}
+		free(c->tail);
+		c->tail = NULL;
+	}
 out:
 	if (logfd >= 0)
 		close(logfd);
