@@ -161,6 +161,23 @@ test_expect_success 'two artifacts with one base name: exit 3, nothing published
 	! test -e duprel && ! ls -A | grep "^\.duprel"
 '
 
+test_expect_success 'equal after normalization (a tar mtime in local time) is published, and says so' '
+	sample_repo eq &&
+	(cd eq && printf "%s\n" "{\"build\": [\"sh\", \"-c\", \"make dist && mkdir -p x && cp README x/ && tar --sort=name --owner=0 --group=0 --numeric-owner --mode=u+rw,go=rX --mtime=2023-01-01T00:00 -cf - x | gzip -n >dist/extra.tar.gz\"]," \
+		"\"artifacts\": [\"dist/*\"]}" >reprove.json &&
+		git add -A && git -c commit.gpgsign=false commit -qm eq) &&
+	(cd eq && reprove gate -k ../k.key --out ../eqrel --vary timezone) >out &&
+	grep "^equal after normalization: dist/extra.tar.gz differs only in what normalization removes" out &&
+	grep "mtime" out &&
+	(cd eqrel && sha256sum -c SHA256SUMS) &&
+	$PY verify --pub k.pub.pem --envelope eqrel/provenance.intoto.jsonl >eq.json &&
+	grep "\"verdict\":\"equal after normalization\"" eq.json &&
+	echo "{\"require_reproducible\": true}" >req.json &&
+	reprove verify eqrel/extra.tar.gz -p k.pub --provenance eqrel/provenance.intoto.jsonl \
+		--policy req.json >out &&
+	grep "^ok *reproducible .*found equal after normalization" out
+'
+
 test_expect_success 'gate --git --ref builds a tag from a clone' '
 	reprove gate --git "$TEST_DIR/src" --ref v1.0 -k k.key --out gitrel \
 		--source-ref refs/tags/v1.0 --vary none >out &&
