@@ -112,6 +112,12 @@ test_expect_success 'a non-empty --out is refused before building (exit 4), left
 	(cd rel && sha256sum -c --quiet SHA256SUMS)
 '
 
+test_expect_success 'an --out whose parent does not exist is refused before building (exit 4)' '
+	(cd src && test_expect_code 4 reprove gate -k ../k.key --out ../no/such/dir) >out 2>err &&
+	test_one_error_line err && grep "cannot create files in .\.\./no/such." err &&
+	! grep build out
+'
+
 test_expect_success 'an ECDSA key is refused (exit 2): minisign needs Ed25519' '
 	(cd src && test_expect_code 2 reprove gate -k ../ec.key --out ../x) 2>err &&
 	grep "needs an Ed25519 key" err && ! test -e x
