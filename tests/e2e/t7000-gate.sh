@@ -118,6 +118,15 @@ test_expect_success 'an --out whose parent does not exist is refused before buil
 	! grep build out
 '
 
+test_expect_success 'a dirty working tree is refused (exit 4) unless --allow-dirty, which is recorded' '
+	sample_repo dirty && echo "# local edit" >>dirty/Makefile &&
+	(cd dirty && test_expect_code 4 reprove gate -k ../k.key --out ../drel --vary none) >out 2>err &&
+	test_one_error_line err && grep "uncommitted changes" err && ! test -e drel &&
+	(cd dirty && reprove gate -k ../k.key --out ../drel --vary none --allow-dirty) >out &&
+	$PY verify --pub k.pub.pem --envelope drel/provenance.intoto.jsonl >d.json &&
+	grep "\"source_dirty\":true" d.json && grep "\"source_dirty\":false" st.json
+'
+
 test_expect_success 'an ECDSA key is refused (exit 2): minisign needs Ed25519' '
 	(cd src && test_expect_code 2 reprove gate -k ../ec.key --out ../x) 2>err &&
 	grep "needs an Ed25519 key" err && ! test -e x
