@@ -33,7 +33,7 @@ void rp_policy_release(struct rp_policy *p)
 static enum rp_status str_list(json_t *v, const char *field, const char *name, char ***out,
 			       size_t *n, const char *dir, struct rp_err *e)
 {
-	if (json_is_string(v)) {
+	if (json_is_string(v) && json_string_length(v)) {
 		*out = rp_xcalloc(1, sizeof(char *));
 		(*out)[0] = rp_xstrdup(json_string_value(v));
 		*n = 1;
@@ -48,7 +48,7 @@ static enum rp_status str_list(json_t *v, const char *field, const char *name, c
 			(*n)++;
 		}
 	} else {
-		return rp_errf(e, RP_EINPUT, "'%s': %s must be a string or a non-empty array of strings",
+		return rp_errf(e, RP_EINPUT, "'%s': %s must be a non-empty string or array of strings",
 			       name, field);
 	}
 	if (dir) {
