@@ -1122,11 +1122,12 @@ static void fill_entry(struct scan *s, enum rp_arch_kind kind, struct rp_arch_en
 		t->uname = dupnull(archive_entry_uname(ae));
 		t->gname = dupnull(archive_entry_gname(ae));
 		t->rdev = (uint64_t)archive_entry_rdev(ae);
-		if (archive_entry_atime_is_set(ae))
+		/* libarchive's zip reader marks absent times as set, with value 0 */
+		if (archive_entry_atime_is_set(ae) && archive_entry_atime(ae))
 			t->dropped |= RP_DROP_ATIME;
-		if (archive_entry_ctime_is_set(ae))
+		if (archive_entry_ctime_is_set(ae) && archive_entry_ctime(ae))
 			t->dropped |= RP_DROP_CTIME;
-		if (archive_entry_birthtime_is_set(ae))
+		if (archive_entry_birthtime_is_set(ae) && archive_entry_birthtime(ae))
 			t->dropped |= RP_DROP_BIRTHTIME;
 		if (archive_entry_xattr_count(ae) > 0)
 			t->dropped |= RP_DROP_XATTR;

@@ -749,6 +749,13 @@ static void finish_norms(struct ctx *c)
 		n->count = c->nc[k].count;
 		n->example = c->nc[k].example;
 	}
+	if (r->verdict == RP_VERDICT_EQUAL_NORMALIZED && r->nnorms == 0 && r->nexcs == 0) {
+		/* the bytes differ, yet no listed field does: the container's encoding did */
+		r->norms[0].what = rp_xstrdup("encoding (headers, padding or compression settings)");
+		r->norms[0].count = 1;
+		r->norms[0].example = NULL;
+		r->nnorms = 1;
+	}
 	free(c->compression_what);
 }
 

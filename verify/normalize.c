@@ -672,6 +672,20 @@ static void collect(struct counts *c, const struct rp_arch *a, const char *prefi
 	}
 }
 
+static int any_change(const struct rp_arch *a)
+{
+	struct counts c;
+	int any = 0;
+
+	memset(&c, 0, sizeof(c));
+	collect(&c, a, NULL);
+	for (int k = 0; k < C_COUNT; k++) {
+		any |= c.n[k] != 0;
+		free(c.ex[k]);
+	}
+	return any;
+}
+
 void rp_normalize_result_release(struct rp_normalize_result *res)
 {
 	free(res->format);
@@ -764,6 +778,9 @@ static enum rp_status run(const char *in, const char *out, const struct rp_norma
 		if (rc)
 			goto out;
 		changed = -1;
+	} else if (any_change(a)) {
+		/* a listed change is enough: no need to compress anything to know */
+		changed = 1;
 	} else {
 		unsigned char sha[RP_SHA256_LEN];
 		uint64_t size;
