@@ -910,6 +910,12 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 		rc = arch_error(s, outer, name, NULL);
 		goto out;
 	}
+	/* libarchive reads on without a filter when the header does not bid: not ours */
+	if (archive_filter_count(outer) < 2 || archive_filter_code(outer, 0) == ARCHIVE_FILTER_NONE) {
+		rc = rp_errf(s->e, RP_EINPUT, "'%s': not a valid %s stream", name,
+			     rp_arch_filter_name(filter));
+		goto out;
+	}
 	while (plen < PEEK) {
 		got = parent_pull(&in, peek + plen, PEEK - plen);
 		if (got < 0) {
@@ -1375,6 +1381,23 @@ static enum rp_status walk_dir(struct scan *s, const char *dir, const char *rel,
 				goto next;
 			rc = scan_fd(s, fd, full, r, &sub);
 			close(fd);
+			if (rc == RP_EINPUT && !s->fatal) {
+				/*
+				 * A file in a tree that looks like an archive but does not decode
+				 * is compared as bytes, as a nested member would be.
+				 */
+				char *why = rp_xstrdup(s->e->msg);
+				rp_err_clear(s->e);
+				sub = arch_new(RP_ARCH_NONE, RP_FILTER_NONE);
+				rc = rp_hash_path(full, sub->raw_sha, &sub->raw_size, s->e);
+				if (rc) {
+					free(why);
+					rp_arch_free(sub);
+					goto next;
+				}
+				out->ents[idx].note = rp_xasprintf("not decoded: %s", why);
+				free(why);
+			}
 			if (rc)
 				goto next;
 			t = &out->ents[idx];

@@ -266,6 +266,9 @@ static void compare_pair(struct ctx *c, const struct rp_arch_flat *fa, const str
 		it = add_item(c, RP_CHANGE_CONTENT, p);
 		fill_side(it, a, 0);
 		fill_side(it, b, 1);
+		/* say why a member that looks like an archive was compared as bytes */
+		if (a->note || b->note)
+			it->what = rp_xstrdup(a->note ? a->note : b->note);
 	} else if (a->sub && b->sub && tails_differ(a->sub, b->sub)) {
 		it = add_item(c, RP_CHANGE_CONTENT, p);
 		it->what = rp_xstrdup("data after the end of the archive or compressed stream differs");
