@@ -437,7 +437,8 @@ static int serialize(const struct rp_arch *a, unsigned depth, struct rp_buf *b)
 	int err = 0;
 
 	if (depth == 0) {
-		err |= rp_buf_addf(b, NULL, "reprove-canonical 1 %s\n", rp_arch_kind_name(a->kind)) != RP_OK;
+		err |= rp_buf_addf(b, NULL, "reprove-canonical 1 %s\n",
+				   rp_arch_kind_name(a->kind)) != RP_OK;
 		if (a->kind == RP_ARCH_NONE) {
 			rp_hex(a->raw_sha, RP_SHA256_LEN, hex);
 			err |= rp_buf_addf(b, NULL, "content %llu %s\n",
@@ -472,7 +473,8 @@ static int serialize(const struct rp_arch *a, unsigned depth, struct rp_buf *b)
 			put_escaped(b, t->link, &err);
 		}
 		if (t->type == RP_ENT_CHR || t->type == RP_ENT_BLK)
-			err |= rp_buf_addf(b, NULL, " dev=%llu", (unsigned long long)t->rdev) != RP_OK;
+			err |= rp_buf_addf(b, NULL, " dev=%llu",
+					   (unsigned long long)t->rdev) != RP_OK;
 		err |= rp_buf_add(b, "\n", 1, NULL) != RP_OK;
 		if (t->sub && !err)
 			err |= serialize(t->sub, depth + 1, b);
@@ -773,7 +775,8 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	}
 	if (tail_opaque) {
 		if (pkind == RP_ARCH_DEB) {
-			rc = rp_errf(s->e, RP_EINPUT, "'%s': data after the compressed stream", mname);
+			rc = rp_errf(s->e, RP_EINPUT, "'%s': data after the compressed stream",
+				     mname);
 			goto out;
 		}
 		t->note = rp_xstrdup("data after the compressed stream: compared as bytes");
