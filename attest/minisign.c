@@ -630,8 +630,14 @@ static enum rp_status sign_digest(const struct rp_seckey *k, const unsigned char
 
 static char *default_tc(const char *path)
 {
-	return rp_xasprintf("timestamp:%lld\tfile:%s\thashed", (long long)time(NULL),
-			    base_name(path));
+	char *tc = rp_xasprintf("timestamp:%lld\tfile:%s\thashed", (long long)time(NULL),
+				base_name(path));
+
+	/* a file name with a newline must not break the one-line trusted comment */
+	for (char *p = tc; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = '?';
+	return tc;
 }
 
 enum rp_status rp_minisign_sign_mem(const struct rp_seckey *k, const void *msg, size_t len,
