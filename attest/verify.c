@@ -466,6 +466,14 @@ static enum rp_status check_policy(struct ctx *c, struct cand *k)
 		if (rc)
 			return rc;
 	}
+	if (c->pol.require_reproducible) {
+		const char *found;
+		int ok = rp_policy_reproducible(st->root, &found);
+		rc = expect_eq(c, "reproducible", "reproducible or equal after normalization",
+			       found, ok);
+		if (rc)
+			return rc;
+	}
 	return RP_OK;
 }
 
