@@ -26,6 +26,8 @@
 #define SIGFILE_MAX (64 * 1024)
 #define SUMS_MAX (64u << 20)
 #define PROV_MAX (64u << 20)
+/* each envelope costs a signature check per key: bound the work a hostile file can ask */
+#define MAX_ENVELOPES 1024
 
 struct cand {
 	struct rp_dsse_env env;
@@ -278,6 +280,9 @@ static enum rp_status add_cand(struct ctx *c, json_t *obj, const char *where, in
 	} else if (!json_object_get(obj, "payloadType") || !json_object_get(obj, "payload")) {
 		return RP_OK;
 	}
+	if (c->nc >= MAX_ENVELOPES)
+		return rp_errf(c->e, RP_EINPUT, "'%s': more than %d envelopes", c->prov_name,
+			       MAX_ENVELOPES);
 	c->c = rp_xreallocarray(c->c, c->nc + 1, sizeof(*c->c));
 	memset(&c->c[c->nc], 0, sizeof(*c->c));
 	rc = rp_dsse_from_json(&c->c[c->nc].env, env, where, c->e);
