@@ -404,6 +404,18 @@ static enum rp_status check_policy(struct ctx *c, struct cand *k)
 	struct rp_statement *st = &k->st;
 	enum rp_status rc;
 
+	if (st->kind == RP_PRED_VSA_V1) {
+		/*
+		 * A VSA signed by a trusted verifier can still say FAILED: its signature alone
+		 * must not make the asset pass.
+		 */
+		json_t *pred = json_object_get(st->root, "predicate");
+		const char *res = json_string_value(json_object_get(pred, "verificationResult"));
+		rc = expect_eq(c, "verification-result", "PASSED", res,
+			       res && strcmp(res, "PASSED") == 0);
+		if (rc)
+			return rc;
+	}
 	if (o->builder_id) {
 		rc = expect_eq(c, "builder-id", o->builder_id, st->builder_id,
 			       st->builder_id && strcmp(o->builder_id, st->builder_id) == 0);
