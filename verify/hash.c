@@ -354,7 +354,14 @@ enum rp_status rp_hash_tree(struct rp_hash_list *l, char *const *paths, size_t n
 	enum rp_status rc = RP_OK;
 	size_t i;
 
-	k.engine = rp_hash_engine_start(o, 0);
+	size_t max_files = npaths;
+	struct stat st;
+
+	/* only plain files named: as many workers as files at most (so spare cores are known) */
+	for (i = 0; i < npaths; i++)
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			max_files = 0;
+	k.engine = rp_hash_engine_start(o, max_files);
 	for (i = 0; i < npaths && !rc; i++)
 		rc = sink_add(&k, paths[i], skipped, arg, e);
 	/* finish even after a walk error: the workers hold pointers into the chunks */
