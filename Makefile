@@ -3,7 +3,7 @@
 
 PKGS     := openssl libsodium libarchive jansson libcurl liburing
 DEB_PKGS := libssl-dev libsodium-dev libarchive-dev libjansson-dev libcurl4-openssl-dev \
-            liburing-dev pkg-config gcc make
+            liburing-dev pkg-config gcc make git
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "file.h"
+#include "hash.h"
 #include "mem.h"
 #include "minisign.h"
 
@@ -501,6 +502,74 @@ enum rp_status rp_minisig_verify_keys(const struct rp_minisig *s, const struct r
 		}
 	}
 	free(data);
+	return rc;
+}
+
+enum rp_status rp_minisig_verify_digest(const struct rp_minisig *s, const struct rp_pubkey *keys,
+					size_t nkeys, const unsigned char blake2b[64], size_t *which,
+					struct rp_err *e)
+{
+	char id[17];
+	enum rp_status rc = RP_FAIL;
+	size_t tried = 0;
+
+	if (!s->prehashed)
+		return rp_errf(e, RP_EUSAGE, "legacy minisign signature needs the whole message");
+	rp_minisign_keyid_hex(s->keynum, id);
+	for (size_t i = 0; i < nkeys; i++) {
+		if (keys[i].type != RP_KEY_ED25519 ||
+		    (keys[i].has_keynum && memcmp(keys[i].keynum, s->keynum, 8) != 0))
+			continue;
+		tried++;
+		rc = verify_parts(s, &keys[i], blake2b, 64, e);
+		if (rc == RP_OK) {
+			if (which)
+				*which = i;
+			return RP_OK;
+		}
+	}
+	if (!tried)
+		return rp_errf(e, RP_FAIL, "signed by key id %s, no trusted key has that id", id);
+	return rc;
+}
+
+enum rp_status rp_minisign_hash_file(const char *path, unsigned char sha256[32],
+				     unsigned char blake2b[64], struct rp_err *e)
+{
+	enum { CHUNK = 1 << 18 };
+	crypto_generichash_state hs;
+	struct rp_sha256 h;
+	unsigned char *buf;
+	enum rp_status rc;
+	int fd;
+
+	rc = rp_open_ro(path, RP_OPEN_STDIN, &fd, e);
+	if (rc)
+		return rc;
+	buf = rp_xmalloc(CHUNK);
+	crypto_generichash_init(&hs, NULL, 0, 64);
+	rp_sha256_init(&h);
+	for (;;) {
+		ssize_t n = read(fd, buf, CHUNK);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = rp_err_sys(e, RP_EIO, errno, "cannot read '%s'", path);
+			break;
+		}
+		if (n == 0)
+			break;
+		crypto_generichash_update(&hs, buf, (size_t)n);
+		rp_sha256_update(&h, buf, (size_t)n);
+	}
+	crypto_generichash_final(&hs, blake2b, 64);
+	if (rc)
+		rp_sha256_release(&h);
+	else
+		rp_sha256_final(&h, sha256);
+	free(buf);
+	if (fd != 0)
+		close(fd);
 	return rc;
 }
 

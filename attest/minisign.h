@@ -77,6 +77,22 @@ enum rp_status rp_minisig_verify_file(const struct rp_minisig *s, const struct r
 enum rp_status rp_minisig_verify_keys(const struct rp_minisig *s, const struct rp_pubkey *keys,
 				      size_t nkeys, const char *path, const void *msg, size_t len,
 				      size_t *which, struct rp_err *e);
+/*
+ * As rp_minisig_verify_keys for a prehashed ("ED") signature whose BLAKE2b-512 digest of the
+ * message the caller already has (so the file is not read again). RP_EUSAGE for a legacy
+ * "Ed" signature, which needs the message itself.
+ */
+enum rp_status rp_minisig_verify_digest(const struct rp_minisig *s, const struct rp_pubkey *keys,
+					size_t nkeys, const unsigned char blake2b[64], size_t *which,
+					struct rp_err *e);
+
+/*
+ * Read the file at path once, computing its SHA-256 (through verify/hash.h) and its
+ * BLAKE2b-512 (minisign's prehash) together. RP_EIO when unreadable.
+ */
+enum rp_status rp_minisign_hash_file(const char *path, unsigned char sha256[32],
+				     unsigned char blake2b[64], struct rp_err *e);
+
 /* The same over a message in memory. */
 enum rp_status rp_minisig_verify_mem(const struct rp_minisig *s, const struct rp_pubkey *k,
 				     const void *msg, size_t len, struct rp_err *e);

@@ -9,8 +9,10 @@
 #include <jansson.h>
 
 #include "file.h"
+#include "gate.h"
 #include "mem.h"
 #include "policy.h"
+#include "statement.h"
 
 #define POLICY_MAX (1u << 20)
 
@@ -100,6 +102,11 @@ enum rp_status rp_policy_parse(struct rp_policy *p, const char *text, size_t len
 			rc = one_str(v, k, name, &p->ref_pattern, e);
 		} else if (strcmp(k, "build_type") == 0) {
 			rc = one_str(v, k, name, &p->build_type, e);
+		} else if (strcmp(k, "require_reproducible") == 0) {
+			if (!json_is_boolean(v))
+				rc = rp_errf(e, RP_EINPUT, "'%s': require_reproducible must be true or false",
+					     name);
+			p->require_reproducible = json_is_true(v);
 		} else if (k[0] == '_' || strcmp(k, "description") == 0) {
 			/* comments */
 		} else {
@@ -165,4 +172,39 @@ int rp_policy_uri_match(const char *want, const char *got)
 	free(a);
 	free(b);
 	return ok;
+}
+
+int rp_policy_reproducible(json_t *st, const char **found)
+{
+	json_t *pred = json_object_get(st, "predicate"), *x;
+	const char *pt = json_string_value(json_object_get(st, "predicateType"));
+	size_t i;
+
+	*found = "no reproducibility verdict";
+	if (pt && strcmp(pt, RP_SLSA_VSA_V1) == 0) {
+		const char *res = json_string_value(json_object_get(pred, "verificationResult"));
+		int level = 0;
+		json_array_foreach(json_object_get(pred, "verifiedLevels"), i, x)
+			if (json_is_string(x) && strcmp(json_string_value(x),
+							RP_GATE_LEVEL_REPRODUCIBLE) == 0)
+				level = 1;
+		if (!res || strcmp(res, "PASSED") != 0) {
+			*found = res ? res : "no verificationResult";
+			return 0;
+		}
+		*found = level ? "PASSED, " RP_GATE_LEVEL_REPRODUCIBLE
+			       : "PASSED without level " RP_GATE_LEVEL_REPRODUCIBLE;
+		return level;
+	}
+	json_array_foreach(json_object_get(json_object_get(pred, "runDetails"), "byproducts"), i, x) {
+		const char *n = json_string_value(json_object_get(x, "name")), *v;
+		if (!n || strcmp(n, RP_GATE_VERDICT_NAME) != 0)
+			continue;
+		v = json_string_value(json_object_get(json_object_get(x, "annotations"), "verdict"));
+		if (!v)
+			return 0;
+		*found = v;
+		return strcmp(v, "reproducible") == 0 || strcmp(v, "equal after normalization") == 0;
+	}
+	return 0;
 }

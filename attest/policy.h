@@ -18,6 +18,9 @@ struct rp_policy {
 	char *source_uri;     /* expected repository */
 	char *ref_pattern;    /* fnmatch(3) pattern over the full ref, e.g. "refs/tags/v*" */
 	char *build_type;     /* expected buildType */
+	int require_reproducible; /* provenance must carry reprove's verdict "reproducible" or
+				     "equal after normalization" (a VSA: PASSED with level
+				     REPROVE_REPRODUCIBLE); docs/workflows.md */
 };
 
 /*
@@ -37,5 +40,16 @@ void rp_policy_release(struct rp_policy *p);
  * Host names compare case-insensitively, the path exactly.
  */
 int rp_policy_uri_match(const char *want, const char *got);
+
+struct json_t;
+/*
+ * require_reproducible: whether the statement (a parsed in-toto Statement, borrowed) says its
+ * subjects were rebuilt reproducibly: SLSA provenance whose runDetails.byproducts hold the
+ * "reprove-verdict.json" descriptor (attest/gate.h) with annotations.verdict "reproducible"
+ * or "equal after normalization", or a VSA with verificationResult PASSED and verifiedLevels
+ * holding "REPROVE_REPRODUCIBLE". Returns 1 or 0; *found describes what the statement holds
+ * (borrowed from st or static).
+ */
+int rp_policy_reproducible(struct json_t *st, const char **found);
 
 #endif

@@ -149,7 +149,10 @@ static enum rp_status check_sig(struct ctx *c, const struct rp_verify_asset *a)
 	free(text);
 	if (rc)
 		return rc;
-	rc = rp_minisig_verify_keys(&s, c->keys, c->nkeys, a->path, NULL, 0, &which, &e2);
+	if (a->blake2b && s.prehashed)
+		rc = rp_minisig_verify_digest(&s, c->keys, c->nkeys, a->blake2b, &which, &e2);
+	else
+		rc = rp_minisig_verify_keys(&s, c->keys, c->nkeys, a->path, NULL, 0, &which, &e2);
 	if (rc == RP_OK) {
 		rp_pubkey_describe(&c->keys[which], d, sizeof(d));
 		found = rp_xasprintf("signed by %s", d);
@@ -216,6 +219,19 @@ static enum rp_status check_sums(struct ctx *c, const struct rp_verify_asset *as
 			en = rp_sums_find(&sums, assets[i].name);
 			if (!en)
 				en = rp_sums_find(&sums, base_name(assets[i].name));
+			/* `sha256sum dist/NAME` lists dist/NAME: accept one entry with that base name */
+			if (!en) {
+				const struct rp_sums_entry *only = NULL;
+				size_t hits = 0;
+				for (size_t j = 0; j < sums.n; j++) {
+					if (strcmp(base_name(sums.v[j].name), base_name(assets[i].name)) == 0) {
+						only = &sums.v[j];
+						hits++;
+					}
+				}
+				if (hits == 1)
+					en = only;
+			}
 		} else {
 			for (size_t j = 0; j < sums.n && !en; j++)
 				if (rp_ct_equal(sums.v[j].digest, assets[i].sha256, 32))
@@ -445,6 +461,14 @@ static enum rp_status check_policy(struct ctx *c, struct cand *k)
 		if (rc)
 			return rc;
 	}
+	if (c->pol.require_reproducible) {
+		const char *found;
+		int ok = rp_policy_reproducible(st->root, &found);
+		rc = expect_eq(c, "reproducible", "reproducible or equal after normalization",
+			       found, ok);
+		if (rc)
+			return rc;
+	}
 	return RP_OK;
 }
 
@@ -659,6 +683,23 @@ enum rp_status rp_verify_write_text(const struct rp_verify_report *r, FILE *fp, 
 	return RP_OK;
 }
 
+/* A JSON string for s; bytes that are not valid UTF-8 (file names can be anything) become '?'. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	char *c;
+
+	if (j)
+		return j;
+	c = rp_xstrdup(s);
+	for (unsigned char *p = (unsigned char *)c; *p; p++)
+		if (*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
 enum rp_status rp_verify_write_json(const struct rp_verify_report *r, FILE *fp, struct rp_err *e)
 {
 	json_t *o = json_object(), *checks = json_array();
@@ -668,20 +709,20 @@ enum rp_status rp_verify_write_json(const struct rp_verify_report *r, FILE *fp, 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rp_verify_line *l = &r->lines[i];
 		json_t *c = json_object();
-		json_object_set_new(c, "check", json_string(l->check));
-		json_object_set_new(c, "subject", json_string(l->subject));
+		json_object_set_new(c, "check", jstr(l->check));
+		json_object_set_new(c, "subject", jstr(l->subject));
 		json_object_set_new(c, "ok", json_boolean(l->ok));
-		json_object_set_new(c, "expected", l->expected ? json_string(l->expected) : json_null());
-		json_object_set_new(c, "found", l->found ? json_string(l->found) : json_null());
+		json_object_set_new(c, "expected", l->expected ? jstr(l->expected) : json_null());
+		json_object_set_new(c, "found", l->found ? jstr(l->found) : json_null());
 		json_array_append_new(checks, c);
 	}
 	json_object_set_new(o, "verified", json_boolean(r->passed));
 	json_object_set_new(o, "failed_check", r->failed ? json_string(r->failed) : json_null());
 	json_object_set_new(o, "checks", checks);
-	json_object_set_new(o, "signer", r->signer ? json_string(r->signer) : json_null());
+	json_object_set_new(o, "signer", r->signer ? jstr(r->signer) : json_null());
 	if (r->statement) {
 		json_t *st = json_loads(r->statement, 0, NULL);
-		json_object_set_new(o, "statement", st ? st : json_string(r->statement));
+		json_object_set_new(o, "statement", st ? st : jstr(r->statement));
 		json_object_set_new(o, "statement_verified", json_boolean(r->statement_verified));
 	}
 	text = json_dumps(o, JSON_COMPACT);

@@ -22,6 +22,9 @@ struct rp_verify_asset {
 	const char *name;
 	unsigned char sha256[32];
 	const char *path;
+	const unsigned char *blake2b; /* optional BLAKE2b-512 of the file (64 bytes), computed in
+					 the same pass as sha256, so a prehashed --sig needs no
+					 second read (rp_minisign_hash_file); NULL: read path */
 };
 
 struct rp_verify_opts {

@@ -34,6 +34,15 @@ static void note_skipped(const char *name, const char *why, void *arg)
 	rp_msg_note("skipping '%s': %s", name, why);
 }
 
+static void note_failed(const char *name, int err, void *arg)
+{
+	struct rp_err fe = RP_ERR_INIT;
+
+	(*(size_t *)arg)++;
+	rp_err_sys(&fe, RP_EIO, err, "cannot read '%s'", name);
+	rp_msg_error("%s", fe.msg);
+}
+
 static enum rp_status parse_format(const char *s, enum rp_sums_format *f, struct rp_err *e)
 {
 	if (strcmp(s, "gnu") == 0)
@@ -66,6 +75,7 @@ static enum rp_status cmd_hash(int argc, char **argv, struct rp_err *e)
 	const char *output = "-";
 	enum rp_status rc = RP_OK;
 	unsigned long jobs = 0;
+	size_t nfailed = 0;
 	int c;
 
 	memset(&ho, 0, sizeof(ho));
@@ -102,28 +112,16 @@ static enum rp_status cmd_hash(int argc, char **argv, struct rp_err *e)
 	if (getenv("RP_NO_URING") && strcmp(getenv("RP_NO_URING"), "0") != 0)
 		ho.force_pread = 1;
 
-	for (int i = optind; i < argc; i++) {
-		rc = rp_hash_list_add(&list, argv[i], note_skipped, NULL, e);
-		if (rc)
-			goto out;
-	}
-	rp_hash_list_sort(&list);
-	rc = rp_hash_run(list.items, list.n, &ho, e);
+	rc = rp_hash_tree(&list, argv + optind, (size_t)(argc - optind), note_skipped,
+			  note_failed, &nfailed, &ho, e);
 	if (ho.used_uring)
 		rp_msg_verbose("hashed %zu files with io_uring", list.n);
 	else
 		rp_msg_verbose("hashed %zu files with pread (%s)", list.n, ho.fallback_why);
 	if (rc) {
-		/* every unreadable file is named, not just the first; then nothing is written */
-		for (size_t i = 0; i < list.n; i++)
-			if (list.items[i].err) {
-				struct rp_err fe = RP_ERR_INIT;
-				rp_err_sys(&fe, RP_EIO, list.items[i].err, "cannot read '%s'",
-					   list.items[i].path);
-				rp_msg_error("%s", fe.msg);
-			}
-		rp_err_clear(e);
-		rc = RP_EIO;
+		/* each unreadable file was named already; nothing is written */
+		if (nfailed)
+			rp_err_clear(e);
 		goto out;
 	}
 	for (size_t i = 0; i < list.n && !rc; i++)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmds.h"
 #include "normalize.h"
@@ -14,13 +15,15 @@
 
 static const char *const normalize_usage[] = {
 	"reprove normalize IN -o OUT [--epoch T | --clamp T]",
-	"reprove normalize --check IN [--epoch T | --clamp T]",
+	"reprove normalize --check IN... [--epoch T | --clamp T]",
+	"reprove normalize --in-place FILE... [--epoch T | --clamp T]",
 	"  IN is a tar[.gz|.xz|.zst|.bz2], zip/jar, ar/.deb, cpio or gzip/xz/zstd/bzip2 file",
 	"  (detected by content). Members are sorted by path (a .deb keeps debian-binary,",
 	"  control, data; a jar META-INF/ first), owners become 0 with empty names, atime/ctime,",
 	"  xattrs, ACLs and zip extra fields are dropped, compression is deterministic.",
 	"  -o FILE          write the canonical archive to FILE (atomically; '-' = stdout)",
-	"  --check          write nothing; exit 1 when normalizing would change IN",
+	"  --check          write nothing; exit 1 when normalizing would change any IN",
+	"  --in-place       rewrite each FILE atomically, keeping its permission bits",
 	"  --epoch T        set every mtime to T (default: $SOURCE_DATE_EPOCH, else 0)",
 	"  --clamp T        only lower mtimes later than T to T",
 	"  -q, --quiet      no notices",
@@ -53,6 +56,7 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "in-place", no_argument, NULL, 'i' },
 		{ "epoch", required_argument, NULL, 'E' },
 		{ "clamp", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -61,7 +65,7 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 	struct rp_normalize_opts o;
 	struct rp_normalize_result res = RP_NORMALIZE_RESULT_INIT;
 	const char *out = NULL, *in;
-	int check = 0, have_time = 0, from_env, c;
+	int check = 0, in_place = 0, have_time = 0, from_env, c;
 	char name[1024];
 	enum rp_status rc;
 
@@ -75,6 +79,9 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 			break;
 		case 'c':
 			check = 1;
+			break;
+		case 'i':
+			in_place = 1;
 			break;
 		case 'E':
 		case 'C':
@@ -93,10 +100,11 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 			return cli_bad_option(e, c, argv);
 		}
 	}
-	if (argc - optind != 1)
-		return rp_errf(e, RP_EUSAGE, "expected one input archive");
-	if (check == !!out)
-		return rp_errf(e, RP_EUSAGE, "give either -o OUT or --check");
+	if (check + in_place + !!out != 1)
+		return rp_errf(e, RP_EUSAGE, "give one of -o OUT, --check or --in-place");
+	if (argc - optind < 1 || (out && argc - optind != 1))
+		return rp_errf(e, RP_EUSAGE, out ? "expected one input archive with -o"
+						 : "expected input archives");
 	in = argv[optind];
 	if (!have_time) {
 		rp_norm_default(&o.norm, &from_env);
@@ -105,21 +113,43 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 				    "(use --epoch or --clamp)");
 	}
 	if (check) {
-		rc = rp_normalize_check(in, &o, &res, e);
-		if (rc)
-			return rc;
-		rp_sanitize(name, sizeof(name), in);
-		if (res.changed) {
-			printf("%s: not canonical (%s); normalizing would change:\n", name,
-			       res.format);
-			print_changes(&res);
-			rc = RP_FAIL;
-		} else {
-			printf("%s: already canonical (%s, %zu members)\n", name, res.format,
-			       res.members);
+		enum rp_status verdict = RP_OK;
+		for (int i = optind; i < argc; i++) {
+			in = argv[i];
+			rc = rp_normalize_check(in, &o, &res, e);
+			if (rc)
+				return rc;
+			rp_sanitize(name, sizeof(name), in);
+			if (res.changed) {
+				printf("%s: not canonical (%s); normalizing would change:\n", name,
+				       res.format);
+				print_changes(&res);
+				verdict = RP_FAIL;
+			} else {
+				printf("%s: already canonical (%s, %zu members)\n", name,
+				       res.format, res.members);
+			}
+			rp_normalize_result_release(&res);
 		}
-		rp_normalize_result_release(&res);
-		return rc;
+		return verdict;
+	}
+	if (in_place) {
+		/* one process for a whole tree, as strip-nondeterminism is used */
+		for (int i = optind; i < argc; i++) {
+			struct stat st;
+			in = argv[i];
+			if (lstat(in, &st) < 0)
+				return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", in);
+			if (!S_ISREG(st.st_mode))
+				return rp_errf(e, RP_EUSAGE, "'%s': --in-place needs regular files",
+					       in);
+			o.out_mode = st.st_mode & 07777;
+			rc = rp_normalize_file(in, in, &o, &res, e);
+			if (rc)
+				return rc;
+			rp_normalize_result_release(&res);
+		}
+		return RP_OK;
 	}
 	rc = rp_normalize_file(in, out, &o, &res, e);
 	if (rc)

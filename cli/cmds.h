@@ -15,9 +15,11 @@ struct rp_cmd {
 };
 
 extern const struct rp_cmd rp_cmd_attest;
+extern const struct rp_cmd rp_cmd_audit;
 extern const struct rp_cmd rp_cmd_check;
 extern const struct rp_cmd rp_cmd_diff;
 extern const struct rp_cmd rp_cmd_fetch;
+extern const struct rp_cmd rp_cmd_gate;
 extern const struct rp_cmd rp_cmd_hash;
 extern const struct rp_cmd rp_cmd_keygen;
 extern const struct rp_cmd rp_cmd_normalize;

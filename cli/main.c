@@ -15,9 +15,11 @@
 /* Keep sorted by name. */
 static const struct rp_cmd *const commands[] = {
 	&rp_cmd_attest,
+	&rp_cmd_audit,
 	&rp_cmd_check,
 	&rp_cmd_diff,
 	&rp_cmd_fetch,
+	&rp_cmd_gate,
 	&rp_cmd_hash,
 	&rp_cmd_keygen,
 	&rp_cmd_normalize,

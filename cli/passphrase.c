@@ -36,22 +36,50 @@ static int read_line(int fd, char *buf, size_t n)
 	return 0;
 }
 
+/* The terminal state to put back if a signal arrives while echo is off. */
+static struct termios saved_tc;
+static volatile sig_atomic_t saved_fd = -1;
+static struct sigaction old_int, old_term, old_hup;
+
+static void restore_and_reraise(int sig)
+{
+	if (saved_fd >= 0)
+		tcsetattr(saved_fd, TCSANOW, &saved_tc);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	raise(sig);
+}
+
 static int ask(int fd, const char *prompt, char *buf, size_t n)
 {
-	struct termios old, quiet;
-	int have_tc = tcgetattr(fd, &old) == 0, rc;
+	struct termios quiet;
+	struct sigaction sa;
+	int have_tc = tcgetattr(fd, &saved_tc) == 0, rc;
 
 	if (write(fd, prompt, strlen(prompt)) < 0)
 		return -1;
 	if (have_tc) {
-		quiet = old;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = restore_and_reraise;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		sigaction(SIGHUP, &sa, &old_hup);
+		saved_fd = fd;
+		quiet = saved_tc;
 		quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
 	rc = read_line(fd, buf, n);
-	if (have_tc)
-		tcsetattr(fd, TCSAFLUSH, &old);
+	if (have_tc) {
+		tcsetattr(fd, TCSAFLUSH, &saved_tc);
+		saved_fd = -1;
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	}
 	if (write(fd, "\n", 1) < 0)
 		rc = -1;
 	return rc;

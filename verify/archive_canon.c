@@ -29,6 +29,8 @@ struct scan {
 	struct rp_err *e;
 	int fatal;          /* e holds an error that no fallback may hide */
 	uint64_t spool_off; /* bytes written to o->spool_fd so far */
+	int budget_on;      /* o->capture_budget: capture every member while budget lasts */
+	size_t budget;
 	uint64_t total;     /* decompressed bytes so far */
 	uint64_t input;     /* encoded input bytes (top-level files) */
 	size_t nents;
@@ -171,17 +173,33 @@ static int account(struct scan *s, size_t n, const char *name)
 	return 0;
 }
 
-static void capture(struct rp_arch_entry *ent, size_t max, const void *p, size_t n)
+/* Keep the first bytes of a member, growing the buffer as data comes (up to max). */
+static void capture(struct scan *s, struct rp_arch_entry *ent, const void *p, size_t n)
 {
-	size_t room;
+	size_t max = s->lim.capture_max, room, want;
 
 	if (!ent)
 		return;
-	if (!ent->cap)
-		ent->cap = rp_xmalloc(max ? max : 1);
 	room = max - ent->cap_len;
 	if (n > room)
 		n = room;
+	if (s->budget_on) {
+		if (n > s->budget)
+			n = s->budget; /* out of budget: this capture stays incomplete */
+		s->budget -= n;
+	}
+	if (!n)
+		return;
+	want = ent->cap_len + n;
+	if (want > ent->cap_alloc) {
+		size_t a = ent->cap_alloc ? ent->cap_alloc : 4096;
+		while (a < want)
+			a *= 2;
+		if (a > max)
+			a = max;
+		ent->cap = rp_xrealloc(ent->cap, a);
+		ent->cap_alloc = a;
+	}
 	memcpy(ent->cap + ent->cap_len, p, n);
 	ent->cap_len += n;
 }
@@ -205,7 +223,7 @@ static la_ssize_t parent_pull(struct src *r, void *dst, size_t n)
 			return -1;
 		if (r->h)
 			rp_sha256_update(r->h, dst, (size_t)got);
-		capture(r->cap_ent, r->s->lim.capture_max, dst, (size_t)got);
+		capture(r->s, r->cap_ent, dst, (size_t)got);
 		r->nbytes += (uint64_t)got;
 		if (r->spool) {
 			int err = rp_write_all(r->s->o->spool_fd, dst, (size_t)got);
@@ -470,6 +488,78 @@ enum rp_status rp_arch_serialize(const struct rp_arch *a, struct rp_buf *b, stru
 }
 
 /* Sort into canonical order and compute the canonical digest of this level. */
+static const struct rp_arch_entry *find_sorted(const struct rp_arch *a, const char *path,
+					       size_t *at)
+{
+	size_t lo = 0, hi = a->n;
+
+	/* tar has no fixed-order ranks: entries are in plain strcmp order, first of equals */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(a->ents[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < a->n && strcmp(a->ents[lo].path, path) == 0) {
+		*at = lo;
+		return &a->ents[lo];
+	}
+	return NULL;
+}
+
+/*
+ * A hard link group is canonical when its first member in canonical order holds the
+ * content and the others link to it: then which member an archiver stored first does not
+ * matter, and the normalized tar extracts (a link never precedes its target).
+ */
+static void canon_hardlinks(struct rp_arch *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct rp_arch_entry *t = &a->ents[i], *h, tmp;
+		size_t j;
+
+		if (t->type != RP_ENT_HARDLINK || !t->link)
+			continue;
+		h = (struct rp_arch_entry *)find_sorted(a, t->link, &j);
+		if (!h || j <= i || h->type != RP_ENT_FILE)
+			continue;
+		/* t sorts before its target h: t takes the content, h and the rest link to t */
+		tmp = *t;
+		t->type = RP_ENT_FILE;
+		t->link = NULL;
+		t->size = h->size;
+		memcpy(t->sha, h->sha, RP_SHA256_LEN);
+		memcpy(t->csha, h->csha, RP_SHA256_LEN);
+		t->sub = h->sub;
+		t->note = h->note;
+		t->cap = h->cap;
+		t->cap_len = h->cap_len;
+		t->cap_alloc = h->cap_alloc;
+		t->spooled = h->spooled;
+		t->spool_off = h->spool_off;
+		h->type = RP_ENT_HARDLINK;
+		h->link = rp_xstrdup(t->path);
+		h->size = 0;
+		rp_sha256("", 0, h->sha);
+		memcpy(h->csha, h->sha, RP_SHA256_LEN);
+		h->sub = NULL;
+		h->note = NULL;
+		h->cap = NULL;
+		h->cap_len = h->cap_alloc = 0;
+		h->spooled = 0;
+		for (size_t k = i + 1; k < a->n; k++) {
+			struct rp_arch_entry *o = &a->ents[k];
+			if (o->type == RP_ENT_HARDLINK && o->link && strcmp(o->link, tmp.link) == 0 &&
+			    o != h) {
+				free(o->link);
+				o->link = rp_xstrdup(t->path);
+			}
+		}
+		free(tmp.link);
+	}
+}
+
 static void finish_arch(struct rp_arch *a)
 {
 	struct rp_buf b = RP_BUF_INIT((size_t)-1 / 2);
@@ -480,6 +570,8 @@ static void finish_arch(struct rp_arch *a)
 	if (reordered)
 		qsort_r(a->ents, a->n, sizeof(*a->ents), cmp_entry, &a->kind);
 	a->reordered |= reordered; /* finish_arch may run again on sorted entries */
+	if (a->kind == RP_ARCH_TAR)
+		canon_hardlinks(a);
 	serialize(a, 0, &b);
 	rp_sha256(b.data ? b.data : "", b.len, a->canon_sha);
 	rp_buf_release(&b);
@@ -573,14 +665,14 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	sub.name = mname;
 	sub.fd = -1;
 	rp_sha256_init(&h);
-	if (s->o->ncapture && want_capture(s, flat))
+	if ((s->o->ncapture && want_capture(s, flat)) || (s->budget_on && s->budget))
 		sub.cap_ent = t;
 	if (prelen) {
 		/* bytes the caller already pulled (and counted) to detect the format */
 		memcpy(peek, pre, prelen);
 		plen = prelen;
 		rp_sha256_update(&h, pre, prelen);
-		capture(sub.cap_ent, s->lim.capture_max, pre, prelen);
+		capture(s, sub.cap_ent, pre, prelen);
 		sub.nbytes = prelen;
 	}
 	while (plen < PEEK) {
@@ -1065,6 +1157,8 @@ static void scan_init(struct scan *s, const struct rp_arch_opts *o, struct rp_er
 	if (!s->lim.capture_max)
 		s->lim.capture_max = RP_ARCH_DEF_CAPTURE;
 	s->started = time(NULL);
+	s->budget_on = o->capture_budget != 0;
+	s->budget = o->capture_budget;
 }
 
 /* Decode one file (fd or buffer source) as a top-level input: detect, then decode. */
@@ -1287,22 +1381,21 @@ static enum rp_status walk_dir(struct scan *s, const char *dir, const char *rel,
 			t = &out->ents[idx];
 			t->size = sub->raw_size;
 			memcpy(t->sha, sub->raw_sha, RP_SHA256_LEN);
-			if (s->o->ncapture && want_capture(s, r) && sub->kind == RP_ARCH_NONE) {
+			if (((s->o->ncapture && want_capture(s, r)) || (s->budget_on && s->budget)) &&
+			    sub->kind == RP_ARCH_NONE) {
 				/* plain files in a tree: read the head for the diff details */
 				int cfd;
 				if (rp_open_ro(full, RP_OPEN_NOFOLLOW, &cfd, NULL) == RP_OK) {
-					unsigned char *b = rp_xmalloc(s->lim.capture_max);
-					ssize_t k = 0;
-					size_t got = 0;
-					while (got < s->lim.capture_max) {
-						k = read(cfd, b + got, s->lim.capture_max - got);
+					unsigned char *b = rp_xmalloc(BLOCK);
+					ssize_t k;
+					while (t->cap_len < s->lim.capture_max) {
+						k = read(cfd, b, BLOCK);
 						if (k <= 0)
 							break;
-						got += (size_t)k;
+						capture(s, t, b, (size_t)k);
 					}
 					close(cfd);
-					t->cap = b;
-					t->cap_len = got;
+					free(b);
 				}
 			}
 			if (sub->kind == RP_ARCH_NONE) {

@@ -93,7 +93,7 @@ struct rp_arch_entry {
 	struct rp_arch *sub; /* the member decoded as an archive, or NULL (owned) */
 	char *note;         /* why a member that looked like an archive is kept opaque (owned) */
 	unsigned char *cap; /* first bytes of the content when captured (owned) */
-	size_t cap_len;
+	size_t cap_len, cap_alloc;
 	int unsafe;         /* an rp_path_verdict: absolute, "..", escaping link (kept as data) */
 	int spooled;        /* the content was copied to the spool at spool_off */
 	uint64_t spool_off;
@@ -148,6 +148,11 @@ struct rp_arch_opts {
 	 */
 	char *const *capture;
 	size_t ncapture;
+	/*
+	 * When non-zero, the first lim.capture_max bytes of every member are kept as well, until
+	 * this many bytes in all have been kept (diff uses it to avoid a second pass).
+	 */
+	size_t capture_budget;
 	/*
 	 * With spool_on, the content of the members a normalizer rewrites from (top-level
 	 * members; for a .deb, the members of its control/data tarballs instead of the

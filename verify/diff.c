@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,8 @@
 #define DEF_MAX_DETAILS 20
 #define DEF_REPORT_BYTES (4u << 20)
 #define EXC_FILE_MAX (1u << 20)
+/* heads of members kept during the first pass, per input (avoids a second pass) */
+#define DEF_CAPTURE_BUDGET (48u << 20)
 
 enum norm_kind {
 	N_MTIME,
@@ -586,9 +589,61 @@ static void read_head(const char *path, size_t max, unsigned char **out, size_t 
 	close(fd);
 }
 
+struct scan_job {
+	const char *path;
+	const struct rp_arch_opts *o;
+	struct rp_arch *out;
+	struct rp_err e;
+	enum rp_status rc;
+};
+
+static void *scan_thread(void *arg)
+{
+	struct scan_job *j = arg;
+
+	j->rc = rp_arch_scan_path(j->path, j->o, &j->out, &j->e);
+	return NULL;
+}
+
+/* Decode both inputs, B on a second thread: the two decodes share nothing. */
+static enum rp_status scan_both(const char *a, const char *b, const struct rp_arch_opts *o,
+				struct rp_arch **xa, struct rp_arch **xb, struct rp_err *e)
+{
+	struct scan_job jb = { b, o, NULL, RP_ERR_INIT, RP_OK };
+	enum rp_status rc;
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, scan_thread, &jb) == 0;
+
+	if (!threaded)
+		scan_thread(&jb);
+	rc = rp_arch_scan_path(a, o, xa, e);
+	if (threaded)
+		pthread_join(th, NULL);
+	if (rc) {
+		rp_arch_free(jb.out);
+		return rc;
+	}
+	if (jb.rc) {
+		rp_arch_free(*xa);
+		*xa = NULL;
+		if (e)
+			*e = jb.e;
+		return jb.rc;
+	}
+	*xb = jb.out;
+	return RP_OK;
+}
+
 /* Second pass over both inputs, keeping the first bytes of the members that differ. */
+/* A capture is usable when it holds all of the member, or all the capture limit allows. */
+static int cap_complete(const struct rp_arch_entry *t, size_t capmax)
+{
+	return t->cap_len == (t->size < capmax ? t->size : capmax) && (t->cap || !t->size);
+}
+
 static enum rp_status detail_pass(struct rp_diff_report *r, const struct rp_arch_opts *base,
-				  const struct rp_diff_opts *o, struct rp_err *e)
+				  const struct rp_diff_opts *o, const struct rp_arch *xa,
+				  const struct rp_arch *xb, struct rp_err *e)
 {
 	size_t maxd = o->max_details ? o->max_details : DEF_MAX_DETAILS, nc = 0;
 	size_t capmax = base->lim.capture_max ? base->lim.capture_max : RP_ARCH_DEF_CAPTURE;
@@ -600,9 +655,15 @@ static enum rp_status detail_pass(struct rp_diff_report *r, const struct rp_arch
 	enum rp_status rc = RP_OK;
 	time_t t0 = time(NULL);
 
+	struct rp_arch_flat *f1 = NULL, *f2 = NULL;
+	size_t n1 = 0, n2 = 0, done = 0;
+
 	want = rp_xreallocarray(NULL, maxd, sizeof(*want));
-	for (size_t i = 0; i < r->nitems && nc < maxd; i++) {
+	rp_arch_flatten(xa, &f1, &n1);
+	rp_arch_flatten(xb, &f2, &n2);
+	for (size_t i = 0; i < r->nitems && nc + done < maxd; i++) {
 		struct rp_diff_item *it = &r->items[i];
+		const struct rp_arch_entry *x, *y;
 		if (it->change != RP_CHANGE_CONTENT || it->type_a != RP_ENT_FILE ||
 		    it->type_b != RP_ENT_FILE)
 			continue;
@@ -616,23 +677,32 @@ static enum rp_status detail_pass(struct rp_diff_report *r, const struct rp_arch
 			details(it, ha, la, hb, lb, capmax);
 			free(ha);
 			free(hb);
+			done++;
+			continue;
+		}
+		/* the first pass kept the heads of most members: no second pass for those */
+		x = find_flat(f1, n1, it->path);
+		y = find_flat(f2, n2, it->path);
+		if (x && y && cap_complete(x, capmax) && cap_complete(y, capmax)) {
+			details(it, x->cap ? x->cap : (const unsigned char *)"", x->cap_len,
+				y->cap ? y->cap : (const unsigned char *)"", y->cap_len, capmax);
+			done++;
 			continue;
 		}
 		want[nc++] = it->path;
 	}
+	rp_arch_flat_free(f1, n1);
+	rp_arch_flat_free(f2, n2);
 	if (!nc)
 		goto out;
 	qsort(want, nc, sizeof(*want), cmp_strp);
 	co.capture = want;
 	co.ncapture = nc;
-	rc = rp_arch_scan_path(r->path_a, &co, &aa, e);
-	if (rc)
-		goto out;
 	if (o->time_limit_s && difftime(time(NULL), t0) > o->time_limit_s) {
 		r->details_truncated = 1;
 		goto out;
 	}
-	rc = rp_arch_scan_path(r->path_b, &co, &ab, e);
+	rc = scan_both(r->path_a, r->path_b, &co, &aa, &ab, e);
 	if (rc)
 		goto out;
 	rp_arch_flatten(aa, &fa, &na);
@@ -707,6 +777,39 @@ static void truncate_items(struct rp_diff_report *r, size_t max)
 	r->omitted = drop;
 }
 
+/* The outer container of a file by its magic bytes, for reports on identical inputs. */
+static char *magic_format(const char *path)
+{
+	unsigned char *head;
+	enum rp_arch_filter f;
+	enum rp_arch_kind k;
+	size_t n;
+
+	read_head(path, 4096, &head, &n);
+	k = rp_arch_detect(head, n, &f);
+	free(head);
+	if (f != RP_FILTER_NONE)
+		return rp_xstrdup(rp_arch_filter_name(f));
+	return rp_xstrdup(rp_arch_kind_name(k));
+}
+
+static enum rp_status same_bytes(struct rp_diff_report *r, const char *a, const char *b,
+				 int *same, struct rp_err *e)
+{
+	enum rp_status rc = rp_hash_path(a, r->sha_a, &r->size_a, e);
+
+	if (!rc)
+		rc = rp_hash_path(b, r->sha_b, &r->size_b, e);
+	if (rc)
+		return rc;
+	*same = r->size_a == r->size_b && memcmp(r->sha_a, r->sha_b, RP_SHA256_LEN) == 0;
+	if (*same) {
+		r->format_a = magic_format(a);
+		r->format_b = magic_format(b);
+	}
+	return RP_OK;
+}
+
 static void count_unsafe(struct rp_diff_report *r, const struct rp_arch *a)
 {
 	struct rp_arch_flat *f;
@@ -774,10 +877,21 @@ enum rp_status rp_diff_paths(const char *a, const char *b, const struct rp_diff_
 		if (rc)
 			goto out;
 	}
-	rc = rp_arch_scan_path(a, &ao, &xa, e);
-	if (rc)
-		goto out;
-	rc = rp_arch_scan_path(b, &ao, &xb, e);
+	if (!S_ISDIR(sa.st_mode)) {
+		/* layer 1 first: identical bytes need no decoding at all */
+		int same = 0;
+		rc = same_bytes(r, a, b, &same, e);
+		if (rc)
+			goto out;
+		if (same) {
+			r->verdict = RP_VERDICT_IDENTICAL;
+			r->layer = "bytes";
+			goto done;
+		}
+	}
+	ao.capture_budget = DEF_CAPTURE_BUDGET;
+	rc = scan_both(a, b, &ao, &xa, &xb, e);
+	ao.capture_budget = 0;
 	if (rc)
 		goto out;
 	count_unsafe(r, xa);
@@ -856,7 +970,7 @@ enum rp_status rp_diff_paths(const char *a, const char *b, const struct rp_diff_
 	} else {
 		r->verdict = RP_VERDICT_DIFFERENT;
 		r->layer = "members";
-		rc = detail_pass(r, &ao, o, e);
+		rc = detail_pass(r, &ao, o, xa, xb, e);
 		if (rc)
 			goto out;
 		truncate_items(r, o->max_items ? o->max_items : DEF_MAX_ITEMS);

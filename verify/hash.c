@@ -152,6 +152,19 @@ enum rp_status rp_hash_path(const char *path, unsigned char out[RP_SHA256_LEN],
 	return rc;
 }
 
+/*
+ * Where collected files go: a plain list, or (for rp_hash_tree) chunked storage whose items
+ * never move, pushed to a running engine as they are found.
+ */
+struct sink {
+	struct rp_hash_list *list;
+	struct rp_hash_engine *engine;
+	struct rp_hash_item **chunks;
+	size_t nchunks, n;
+};
+
+#define CHUNK_ITEMS 4096
+
 static void list_push(struct rp_hash_list *l, char *path, char *name, uint64_t size)
 {
 	struct rp_hash_item *it;
@@ -165,6 +178,28 @@ static void list_push(struct rp_hash_list *l, char *path, char *name, uint64_t s
 	it->path = path;
 	it->name = name;
 	it->size = size;
+}
+
+static void sink_push(struct sink *k, char *path, char *name, uint64_t size, int nonreg)
+{
+	struct rp_hash_item *it;
+
+	if (!k->engine) {
+		list_push(k->list, path, name, size);
+		k->list->items[k->list->n - 1].nonreg = nonreg;
+		return;
+	}
+	if (k->n % CHUNK_ITEMS == 0) {
+		k->chunks = rp_xreallocarray(k->chunks, k->nchunks + 1, sizeof(*k->chunks));
+		k->chunks[k->nchunks++] = rp_xcalloc(CHUNK_ITEMS, sizeof(struct rp_hash_item));
+	}
+	it = &k->chunks[k->n / CHUNK_ITEMS][k->n % CHUNK_ITEMS];
+	k->n++;
+	it->path = path;
+	it->name = name;
+	it->size = size;
+	it->nonreg = nonreg;
+	rp_hash_engine_push(k->engine, it);
 }
 
 /* Join a directory prefix and an entry name; "." as the top prefix contributes nothing. */
@@ -181,7 +216,7 @@ static char *join(const char *dir, const char *name)
  * Walk dirfd recursively. `open_prefix` is the path used to open files; `name_prefix` is the
  * reported name ("" under "."). Depth is bounded so a hostile tree cannot exhaust the stack.
  */
-static enum rp_status walk(struct rp_hash_list *l, int dirfd, const char *open_prefix,
+static enum rp_status walk(struct sink *l, int dirfd, const char *open_prefix,
 			   const char *name_prefix, int depth,
 			   void (*skipped)(const char *, const char *, void *), void *arg,
 			   struct rp_err *e)
@@ -223,7 +258,7 @@ static enum rp_status walk(struct rp_hash_list *l, int dirfd, const char *open_p
 		opath = join(open_prefix, d->d_name);
 		npath = join(name_prefix, d->d_name);
 		if (S_ISREG(st.st_mode)) {
-			list_push(l, opath, npath, (uint64_t)st.st_size);
+			sink_push(l, opath, npath, (uint64_t)st.st_size, 0);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -251,23 +286,22 @@ static enum rp_status walk(struct rp_hash_list *l, int dirfd, const char *open_p
 	return rc;
 }
 
-enum rp_status rp_hash_list_add(struct rp_hash_list *l, const char *path,
-				void (*skipped)(const char *name, const char *why, void *arg),
-				void *arg, struct rp_err *e)
+static enum rp_status sink_add(struct sink *l, const char *path,
+			       void (*skipped)(const char *name, const char *why, void *arg),
+			       void *arg, struct rp_err *e)
 {
 	struct stat st;
 	int fd;
 
 	if (strcmp(path, "-") == 0) {
-		list_push(l, rp_xstrdup(path), rp_xstrdup(path), 0);
-		l->items[l->n - 1].nonreg = 1;
+		sink_push(l, rp_xstrdup(path), rp_xstrdup(path), 0, 1);
 		return RP_OK;
 	}
 	if (stat(path, &st) < 0)
 		return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", path);
 	if (!S_ISDIR(st.st_mode)) {
-		list_push(l, rp_xstrdup(path), rp_xstrdup(path), (uint64_t)st.st_size);
-		l->items[l->n - 1].nonreg = !S_ISREG(st.st_mode);
+		sink_push(l, rp_xstrdup(path), rp_xstrdup(path), (uint64_t)st.st_size,
+			  !S_ISREG(st.st_mode));
 		return RP_OK;
 	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -275,6 +309,15 @@ enum rp_status rp_hash_list_add(struct rp_hash_list *l, const char *path,
 		return rp_err_sys(e, RP_EIO, errno, "cannot open directory '%s'", path);
 	return walk(l, fd, path, strcmp(path, ".") == 0 || strcmp(path, "./") == 0 ? "" : path, 0,
 		    skipped, arg, e);
+}
+
+enum rp_status rp_hash_list_add(struct rp_hash_list *l, const char *path,
+				void (*skipped)(const char *name, const char *why, void *arg),
+				void *arg, struct rp_err *e)
+{
+	struct sink k = { l, NULL, NULL, 0, 0 };
+
+	return sink_add(&k, path, skipped, arg, e);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -300,4 +343,40 @@ void rp_hash_list_release(struct rp_hash_list *l)
 	l->items = NULL;
 	l->n = 0;
 	l->alloc = 0;
+}
+
+enum rp_status rp_hash_tree(struct rp_hash_list *l, char *const *paths, size_t npaths,
+			    void (*skipped)(const char *name, const char *why, void *arg),
+			    void (*failed)(const char *name, int err, void *arg), void *arg,
+			    struct rp_hash_opts *o, struct rp_err *e)
+{
+	struct sink k = { l, NULL, NULL, 0, 0 };
+	enum rp_status rc = RP_OK;
+	size_t i;
+
+	k.engine = rp_hash_engine_start(o, 0);
+	for (i = 0; i < npaths && !rc; i++)
+		rc = sink_add(&k, paths[i], skipped, arg, e);
+	/* finish even after a walk error: the workers hold pointers into the chunks */
+	rp_hash_engine_finish(k.engine);
+	l->items = rp_xreallocarray(l->items, l->n + k.n + 1, sizeof(*l->items));
+	l->alloc = l->n + k.n + 1;
+	for (i = 0; i < k.n; i++)
+		l->items[l->n++] = k.chunks[i / CHUNK_ITEMS][i % CHUNK_ITEMS];
+	for (i = 0; i < k.nchunks; i++)
+		free(k.chunks[i]);
+	free(k.chunks);
+	rp_hash_list_sort(l);
+	if (rc)
+		return rc;
+	for (i = 0; i < l->n; i++) {
+		if (!l->items[i].err)
+			continue;
+		if (failed)
+			failed(l->items[i].path, l->items[i].err, arg);
+		if (!rc)
+			rc = rp_err_sys(e, RP_EIO, l->items[i].err, "cannot read '%s'",
+					l->items[i].path);
+	}
+	return rc;
 }

@@ -91,4 +91,26 @@ struct rp_hash_opts {
 enum rp_status rp_hash_run(struct rp_hash_item *items, size_t n, struct rp_hash_opts *o,
 			   struct rp_err *e);
 
+/*
+ * The engine as a queue, for producers that discover files while hashing runs (a tree walk):
+ * start the workers, push items (each must stay valid and unmoved until finish), then finish,
+ * which waits for every pushed item to be hashed (or to fail, in item->err) and fills
+ * o->used_uring / o->fallback_why. max_files caps the worker count (0: no cap).
+ */
+struct rp_hash_engine;
+struct rp_hash_engine *rp_hash_engine_start(struct rp_hash_opts *o, size_t max_files);
+void rp_hash_engine_push(struct rp_hash_engine *g, struct rp_hash_item *it);
+void rp_hash_engine_finish(struct rp_hash_engine *g);
+
+/*
+ * Collect the files named by paths (as rp_hash_list_add does) and hash them, the walk
+ * overlapping the hashing. On RP_OK, *l holds every file sorted by name with its digest.
+ * Unreadable files are each passed to failed (name, errno) and make the result RP_EIO; a walk
+ * error stops the walk and is returned. *l is filled in every case (caller releases it).
+ */
+enum rp_status rp_hash_tree(struct rp_hash_list *l, char *const *paths, size_t npaths,
+			    void (*skipped)(const char *name, const char *why, void *arg),
+			    void (*failed)(const char *name, int err, void *arg), void *arg,
+			    struct rp_hash_opts *o, struct rp_err *e);
+
 #endif

@@ -749,7 +749,7 @@ static enum rp_status run(const char *in, const char *out, const struct rp_norma
 	w.e = e;
 	w.name = in;
 	if (out) {
-		rc = rp_atomic_open(&at, out, 0644, 0, e);
+		rc = rp_atomic_open(&at, out, o->out_mode ? o->out_mode : 0644, 0, e);
 		if (rc)
 			goto out;
 		/* flush what stdio may hold: the writers below use the descriptor */

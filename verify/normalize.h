@@ -14,6 +14,7 @@
 struct rp_normalize_opts {
 	struct rp_norm norm;       /* mtime: set to epoch, or clamp at it */
 	struct rp_arch_limits lim; /* decoding bounds (0 fields: defaults) */
+	unsigned out_mode;         /* permission bits of the output file (0: 0644) */
 };
 
 /* One kind of change normalization makes ("mtime", "owner", "member order", ...). */

@@ -21,16 +21,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-/*
- * The layered comparison (verify/diff.h) decides between identical, equal after
- * normalization and different; until it is in the tree, artifacts are compared by SHA-256.
- */
-#if defined(__has_include)
-#if __has_include("diff.h")
 #include "diff.h"
-#define RP_HAVE_DIFF 1
-#endif
-#endif
 #include "file.h"
 #include "mem.h"
 #include "rebuild.h"
@@ -597,7 +588,6 @@ out:
 #define DIFF_REPORT_MAX (256u << 10) /* per artifact, text and JSON each */
 #define DIFF_TIME_LIMIT 120u         /* seconds per artifact */
 
-#ifdef RP_HAVE_DIFF
 /* Run a report writer into a malloc'd string. */
 static char *diff_to_string(const struct rp_diff_report *r,
 			    enum rp_status (*fn)(const struct rp_diff_report *, FILE *,
@@ -618,11 +608,10 @@ static char *diff_to_string(const struct rp_diff_report *r,
 	fclose(fp);
 	return buf;
 }
-#endif
 
 /*
- * The one place artifacts are compared: sets *res and, when they differ, a text report in
- * *text and (with verify/diff.h) its JSON report in *json.
+ * The one place artifacts are compared (verify/diff.h's layered verdict): sets *res and,
+ * when the bytes differ, the text report in *text and the JSON report in *json.
  */
 static enum rp_status compare_artifact(const char *a, const char *b,
 				       const struct rp_rebuild_run_artifact *x,
@@ -630,39 +619,29 @@ static enum rp_status compare_artifact(const char *a, const char *b,
 				       enum rp_artifact_result *res, char **text, char **json,
 				       struct rp_err *e)
 {
+	struct rp_diff_opts o;
+	struct rp_diff_report *r = NULL;
+	struct rp_err de = RP_ERR_INIT;
+	enum rp_verdict v;
+	enum rp_status rc;
+
 	*text = NULL;
 	*json = NULL;
 	if (strcmp(x->sha256, y->sha256) == 0) {
 		*res = RP_ART_IDENTICAL;
 		return RP_OK;
 	}
-#ifdef RP_HAVE_DIFF
-	{
-		struct rp_diff_opts o;
-		struct rp_diff_report *r = NULL;
-		struct rp_err de = RP_ERR_INIT;
-		enum rp_status rc;
-
-		memset(&o, 0, sizeof(o));
-		o.strict = 0;
-		o.max_report_bytes = DIFF_REPORT_MAX;
-		o.time_limit_s = DIFF_TIME_LIMIT;
-		o.exceptions_file = NULL;
-		rc = rp_diff_paths(a, b, &o, &r, &de);
-		if (rc == RP_EIO || rc == RP_EINTERNAL) {
+	/* Different bytes: the layered comparison says whether normalization explains it. */
+	memset(&o, 0, sizeof(o));
+	o.max_report_bytes = DIFF_REPORT_MAX;
+	o.time_limit_s = DIFF_TIME_LIMIT;
+	rc = rp_diff_paths(a, b, &o, &r, &de);
+	if (rc == RP_EIO || rc == RP_EINTERNAL) {
+		if (e)
 			*e = de;
-			return rc;
-		}
-		if (rc == RP_OK) {
-			enum rp_verdict v = rp_diff_verdict(r);
-			*res = v == RP_VERDICT_IDENTICAL	 ? RP_ART_IDENTICAL
-			       : v == RP_VERDICT_EQUAL_NORMALIZED ? RP_ART_EQUAL_NORMALIZED
-								   : RP_ART_DIFFERENT;
-			*text = diff_to_string(r, rp_diff_write_text);
-			*json = diff_to_string(r, rp_diff_write_json);
-			rp_diff_report_free(r);
-			return RP_OK;
-		}
+		return rc;
+	}
+	if (rc != RP_OK) {
 		/* An artifact the comparison cannot decode still differs: say why. */
 		*res = RP_ART_DIFFERENT;
 		*text = rp_xasprintf("sha256 %s (%llu bytes) in run 1, %s (%llu bytes) here; "
@@ -671,16 +650,32 @@ static enum rp_status compare_artifact(const char *a, const char *b,
 				     (unsigned long long)y->size, de.msg);
 		return RP_OK;
 	}
-#else
-	(void)a;
-	(void)b;
-	(void)e;
-	*res = RP_ART_DIFFERENT;
-	*text = rp_xasprintf("sha256 %s (%llu bytes) in run 1, %s (%llu bytes) here\n",
-			     x->sha256, (unsigned long long)x->size, y->sha256,
-			     (unsigned long long)y->size);
+	v = rp_diff_verdict(r);
+	*res = v == RP_VERDICT_IDENTICAL	 ? RP_ART_IDENTICAL
+	       : v == RP_VERDICT_EQUAL_NORMALIZED ? RP_ART_EQUAL_NORMALIZED
+						   : RP_ART_DIFFERENT;
+	*text = diff_to_string(r, rp_diff_write_text);
+	*json = diff_to_string(r, rp_diff_write_json);
+	rp_diff_report_free(r);
 	return RP_OK;
-#endif
+}
+
+/* s with every "prefix" removed (malloc'd; s is freed): scratch paths that will not exist. */
+static char *strip_prefix(char *s, const char *prefix)
+{
+	struct rp_buf b = RP_BUF_INIT((size_t)-1 / 2);
+	size_t pl = strlen(prefix);
+	const char *p = s, *hit;
+
+	if (!s || !pl)
+		return s;
+	while ((hit = strstr(p, prefix))) {
+		rp_buf_add(&b, p, (size_t)(hit - p), NULL);
+		p = hit + pl;
+	}
+	rp_buf_addstr(&b, p, NULL);
+	free(s);
+	return rp_buf_detach(&b, NULL);
 }
 
 /* Compare run's artifacts (in tree) with run 1's (in tree1); fills results and run->result. */
@@ -722,6 +717,13 @@ static enum rp_status compare_run(struct ctx *c, struct rp_rebuild_run *run, con
 			m->size = run->arts[j].size;
 			rc = compare_artifact(pa, pb, &r1->arts[i], &run->arts[j], &m->result,
 					      &m->diff, &m->diff_json, e);
+			/* Without --keep the trees are gone afterwards: name them "run-N/...". */
+			if (!c->o->keep_dir) {
+				char *pre = rp_xasprintf("%s/", c->root);
+				m->diff = strip_prefix(m->diff, pre);
+				m->diff_json = strip_prefix(m->diff_json, pre);
+				free(pre);
+			}
 			free(pa);
 			free(pb);
 			i++;
@@ -953,8 +955,21 @@ fail:
 	/* The failed build's log stays (also without --keep); its tail goes to the user. */
 	free(c->tail);
 	c->tail = log_tail(logp, c->o->tail_lines ? c->o->tail_lines : TAIL_DEFAULT);
-	free(c->fail_log);
-	c->fail_log = rp_xstrdup(logp);
+	if (c->tail[0]) {
+		free(c->fail_log);
+		c->fail_log = rp_xstrdup(logp);
+	} else if (e) {
+		/* An empty log is not worth keeping: say so instead of naming it. */
+		char *at = strstr(e->msg, "; log: ");
+		if (at) {
+			char m[RP_ERR_MSG_MAX];
+			snprintf(m, sizeof(m), "%.*s; the build printed nothing", (int)(at - e->msg),
+				 e->msg);
+			rp_errf(e, rc, "%s", m);
+		}
+		free(c->tail);
+		c->tail = NULL;
+	}
 out:
 	if (logfd >= 0)
 		close(logfd);

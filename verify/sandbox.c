@@ -187,7 +187,7 @@ static void child_setup(const struct rp_sandbox_opts *o, unsigned ns, int logfd)
 {
 	struct sigaction sa;
 	sigset_t none;
-	int fd;
+	int inp[2];
 
 	/* reprove's cleanup handlers must not run here, and nothing stays blocked. */
 	memset(&sa, 0, sizeof(sa));
@@ -222,11 +222,18 @@ static void child_setup(const struct rp_sandbox_opts *o, unsigned ns, int logfd)
 		child_say(logfd, "cannot enter the build directory", errno);
 		_exit(127);
 	}
-	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || dup2(fd, 0) < 0) {
-		child_say(logfd, "cannot open /dev/null", errno);
+	/*
+	 * stdin is the read end of a pipe nobody writes to: reads see end of file at once,
+	 * whatever /dev/null has become on this host.
+	 */
+	if (pipe(inp) < 0 || dup2(inp[0], 0) < 0) {
+		child_say(logfd, "cannot set up stdin", errno);
 		_exit(127);
 	}
+	if (inp[0] != 0)
+		close(inp[0]);
+	if (inp[1] != 0)
+		close(inp[1]);
 	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
 		_exit(127);
 }

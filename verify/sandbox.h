@@ -1,7 +1,7 @@
 /*
  * Running one build command in a clean, contained process tree: new user, mount, pid, uts
- * and net namespaces where the kernel allows them, a given environment only, stdin on
- * /dev/null, a umask, CPU affinity, output captured (bounded), and a timeout that kills
+ * and net namespaces where the kernel allows them, a given environment only, stdin at end
+ * of file (an empty pipe), a umask, CPU affinity, output captured (bounded), and a timeout that kills
  * the whole tree.
  */
 #ifndef RP_SANDBOX_H

@@ -20,10 +20,10 @@
 #include "mem.h"
 
 enum {
-	SLOTS = 32,              /* files in flight per worker (cold small files want 32-64) */
+	SLOTS = 64,              /* files in flight per worker (cold small files want 32-64) */
 	NBUF = 2,                /* reads in flight per file */
 	BUFSZ = 256 * 1024,      /* read size; warm runs were flat from 64 KiB to 1 MiB */
-	RING_ENTRIES = 128,
+	RING_ENTRIES = 256,
 	PREAD_CHUNK = 256 * 1024,
 };
 /* A worker holding a file this large takes no other file until it is done, so two big files
@@ -31,20 +31,103 @@ enum {
 #define BIG_FILE ((uint64_t)8 << 20)
 #define ASYNC_MIN ((uint64_t)1 << 20)
 
-struct engine {
-	struct rp_hash_item *items;
-	size_t *order;          /* indices into items, largest file first */
-	size_t n;
-	atomic_size_t next;     /* next position in order to hand out */
+/*
+ * The work queue. Files of PRIO_MIN bytes or more wait in a max-heap by size and are handed
+ * out first; smaller ones in discovery order. Producers (a directory walk, or a caller's
+ * list) push while the workers already hash, so a tree's walk overlaps its hashing.
+ */
+struct rp_hash_engine {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct rp_hash_item **heap;
+	size_t nheap, aheap;
+	struct rp_hash_item **fifo;
+	size_t nfifo, afifo, fifo_next;
+	int closed;             /* no more pushes */
+	int nwait;              /* workers blocked in take() */
 	int force_pread;
 	atomic_int fallbacks;   /* workers that could not use io_uring */
 	char fallback_why[128];
-	pthread_mutex_t lock;
+	pthread_t *threads;
+	struct worker *workers;
+	unsigned nthreads;
+	struct rp_hash_opts *opts;
+	struct rp_hash_item *first_err; /* first failed item pushed (for the message) */
+	size_t pushed;
 };
 
-static size_t take(struct engine *g)
+#define PRIO_MIN ((uint64_t)1 << 20)
+
+static void heap_push(struct rp_hash_engine *g, struct rp_hash_item *it)
 {
-	return atomic_fetch_add(&g->next, 1);
+	size_t i;
+
+	if (g->nheap == g->aheap) {
+		g->aheap = g->aheap ? g->aheap * 2 : 64;
+		g->heap = rp_xreallocarray(g->heap, g->aheap, sizeof(*g->heap));
+	}
+	i = g->nheap++;
+	while (i > 0 && g->heap[(i - 1) / 2]->size < it->size) {
+		g->heap[i] = g->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	g->heap[i] = it;
+}
+
+static struct rp_hash_item *heap_pop(struct rp_hash_engine *g)
+{
+	struct rp_hash_item *top = g->heap[0], *last = g->heap[--g->nheap];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= g->nheap)
+			break;
+		if (c + 1 < g->nheap && g->heap[c + 1]->size > g->heap[c]->size)
+			c++;
+		if (g->heap[c]->size <= last->size)
+			break;
+		g->heap[i] = g->heap[c];
+		i = c;
+	}
+	if (g->nheap)
+		g->heap[i] = last;
+	return top;
+}
+
+enum { TAKE_OK, TAKE_EMPTY, TAKE_DONE };
+
+/* Next file to hash; with block, waits for a push or for the queue to close. */
+static int take(struct rp_hash_engine *g, int block, struct rp_hash_item **out)
+{
+	int r;
+
+	pthread_mutex_lock(&g->lock);
+	for (;;) {
+		if (g->nheap) {
+			*out = heap_pop(g);
+			r = TAKE_OK;
+			break;
+		}
+		if (g->fifo_next < g->nfifo) {
+			*out = g->fifo[g->fifo_next++];
+			r = TAKE_OK;
+			break;
+		}
+		if (g->closed) {
+			r = TAKE_DONE;
+			break;
+		}
+		if (!block) {
+			r = TAKE_EMPTY;
+			break;
+		}
+		g->nwait++;
+		pthread_cond_wait(&g->cond, &g->lock);
+		g->nwait--;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return r;
 }
 
 static void hash_one_pread(struct rp_hash_item *it, unsigned char *buf)
@@ -84,14 +167,12 @@ static void hash_one_pread(struct rp_hash_item *it, unsigned char *buf)
 	it->size = total;
 }
 
-static void run_pread(struct engine *g, unsigned char *buf)
+static void run_pread(struct rp_hash_engine *g, unsigned char *buf)
 {
-	for (;;) {
-		size_t k = take(g);
-		if (k >= g->n)
-			break;
-		hash_one_pread(&g->items[g->order[k]], buf);
-	}
+	struct rp_hash_item *it;
+
+	while (take(g, 1, &it) == TAKE_OK)
+		hash_one_pread(it, buf);
 }
 
 enum buf_state { B_FREE, B_PENDING, B_READY };
@@ -115,7 +196,7 @@ struct slot {
 };
 
 struct worker {
-	struct engine *g;
+	struct rp_hash_engine *g;
 	struct io_uring ring;
 	struct slot slots[SLOTS];
 	int active;
@@ -167,6 +248,8 @@ static void queue_buf(struct worker *w, int s, int b)
 {
 	struct slot *sl = &w->slots[s];
 
+	if (!sl->buf[b])
+		sl->buf[b] = rp_xmalloc(BUFSZ); /* second buffers only for files that need them */
 	sl->boff[b] = sl->next_off;
 	sl->blen[b] = 0;
 	sl->bwant[b] = BUFSZ;
@@ -191,9 +274,6 @@ static void start_file(struct worker *w, int s, struct rp_hash_item *it)
 	sl->inflight = 0;
 	for (int b = 0; b < NBUF; b++)
 		sl->bstate[b] = B_FREE;
-	if (!sl->buf[0])
-		for (int b = 0; b < NBUF; b++)
-			sl->buf[b] = rp_xmalloc(BUFSZ);
 	rp_sha256_init(&sl->h);
 	/* Opening into a slot that still holds the previous file replaces (closes) it. */
 	sqe = get_sqe(w);
@@ -336,7 +416,7 @@ static int setup_ring(struct worker *w, char *why, size_t whylen)
 
 static void run_uring(struct worker *w)
 {
-	struct engine *g = w->g;
+	struct rp_hash_engine *g = w->g;
 	int more = 1;
 
 	for (;;) {
@@ -345,14 +425,12 @@ static void run_uring(struct worker *w)
 		int ret;
 
 		while (more && w->active < SLOTS && !w->big_active) {
-			size_t k = take(g);
 			struct rp_hash_item *it;
-			int s;
-			if (k >= g->n) {
+			int s, t = take(g, w->active == 0, &it);
+			if (t == TAKE_DONE)
 				more = 0;
+			if (t != TAKE_OK)
 				break;
-			}
-			it = &g->items[g->order[k]];
 			if (it->nonreg) {
 				/* pipes and devices have no offsets: read them the plain way */
 				hash_one_pread(it, w->pread_buf);
@@ -386,7 +464,7 @@ static void run_uring(struct worker *w)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct engine *g = w->g;
+	struct rp_hash_engine *g = w->g;
 	char why[128];
 
 	w->pread_buf = rp_xmalloc(PREAD_CHUNK);
@@ -410,69 +488,88 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static struct rp_hash_item *sort_items;
-
-static int cmp_size_desc(const void *a, const void *b)
+struct rp_hash_engine *rp_hash_engine_start(struct rp_hash_opts *o, size_t max_files)
 {
-	uint64_t x = sort_items[*(const size_t *)a].size, y = sort_items[*(const size_t *)b].size;
+	struct rp_hash_engine *g = rp_xcalloc(1, sizeof(*g));
+	unsigned jobs = o->jobs;
+	long ncpu;
 
-	if (x != y)
-		return x < y ? 1 : -1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+	atomic_init(&g->fallbacks, 0);
+	g->force_pread = o->force_pread;
+	g->opts = o;
+	if (!jobs) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = ncpu > 0 ? (unsigned)ncpu : 1;
+	}
+	if (max_files && jobs > max_files)
+		jobs = (unsigned)max_files;
+	g->workers = rp_xcalloc(jobs, sizeof(*g->workers));
+	g->threads = rp_xcalloc(jobs, sizeof(*g->threads));
+	for (unsigned i = 0; i < jobs; i++) {
+		g->workers[i].g = g;
+		if (pthread_create(&g->threads[i], NULL, worker_main, &g->workers[i]) != 0)
+			break;
+		g->nthreads++;
+	}
+	return g;
+}
+
+void rp_hash_engine_push(struct rp_hash_engine *g, struct rp_hash_item *it)
+{
+	pthread_mutex_lock(&g->lock);
+	g->pushed++;
+	if (it->err) {
+		/* pre-failed by the caller: nothing to read */
+	} else if (it->size >= PRIO_MIN) {
+		heap_push(g, it);
+	} else {
+		if (g->nfifo == g->afifo) {
+			g->afifo = g->afifo ? g->afifo * 2 : 256;
+			g->fifo = rp_xreallocarray(g->fifo, g->afifo, sizeof(*g->fifo));
+		}
+		g->fifo[g->nfifo++] = it;
+	}
+	if (g->nwait)
+		pthread_cond_signal(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+void rp_hash_engine_finish(struct rp_hash_engine *g)
+{
+	struct rp_hash_opts *o = g->opts;
+
+	pthread_mutex_lock(&g->lock);
+	g->closed = 1;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+	if (!g->nthreads)
+		worker_main(&g->workers[0]); /* no thread could start: do the work here */
+	for (unsigned i = 0; i < g->nthreads; i++)
+		pthread_join(g->threads[i], NULL);
+	o->used_uring = atomic_load(&g->fallbacks) == 0 && g->nthreads > 0;
+	snprintf(o->fallback_why, sizeof(o->fallback_why), "%s",
+		 g->fallback_why[0] ? g->fallback_why : "io_uring used");
+	pthread_cond_destroy(&g->cond);
+	pthread_mutex_destroy(&g->lock);
+	free(g->heap);
+	free(g->fifo);
+	free(g->threads);
+	free(g->workers);
+	free(g);
 }
 
 enum rp_status rp_hash_run(struct rp_hash_item *items, size_t n, struct rp_hash_opts *o,
 			   struct rp_err *e)
 {
-	static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
-	struct worker *ws;
-	struct engine g;
-	pthread_t *th;
-	unsigned jobs = o->jobs, started = 0;
-	long ncpu;
+	struct rp_hash_engine *g;
 	size_t i;
 
-	memset(&g, 0, sizeof(g));
-	g.items = items;
-	g.order = rp_xreallocarray(NULL, n ? n : 1, sizeof(size_t));
+	g = rp_hash_engine_start(o, n ? n : 1);
 	for (i = 0; i < n; i++)
-		if (!items[i].err)
-			g.order[g.n++] = i;
-	/* qsort has no context argument in C11, hence the lock around the shared pointer */
-	pthread_mutex_lock(&sort_lock);
-	sort_items = items;
-	qsort(g.order, g.n, sizeof(size_t), cmp_size_desc);
-	pthread_mutex_unlock(&sort_lock);
-	atomic_init(&g.next, 0);
-	atomic_init(&g.fallbacks, 0);
-	pthread_mutex_init(&g.lock, NULL);
-	g.force_pread = o->force_pread;
-
-	if (!jobs) {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		jobs = ncpu > 0 ? (unsigned)ncpu : 1;
-	}
-	if (jobs > g.n)
-		jobs = g.n ? (unsigned)g.n : 1;
-	ws = rp_xcalloc(jobs, sizeof(*ws));
-	th = rp_xcalloc(jobs, sizeof(*th));
-	for (i = 0; i < jobs; i++) {
-		ws[i].g = &g;
-		if (pthread_create(&th[i], NULL, worker_main, &ws[i]) != 0)
-			break;
-		started++;
-	}
-	if (!started)
-		worker_main(&ws[0]); /* no thread could start: do the work here */
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	o->used_uring = atomic_load(&g.fallbacks) == 0 && started > 0;
-	snprintf(o->fallback_why, sizeof(o->fallback_why), "%s",
-		 g.fallback_why[0] ? g.fallback_why : "io_uring used");
-	pthread_mutex_destroy(&g.lock);
-	free(th);
-	free(ws);
-	free(g.order);
+		rp_hash_engine_push(g, &items[i]);
+	rp_hash_engine_finish(g);
 	for (i = 0; i < n; i++)
 		if (items[i].err)
 			return rp_err_sys(e, RP_EIO, items[i].err, "cannot read '%s'", items[i].path);

@@ -11,7 +11,7 @@
 #   nginx_log_has REGEX          the access log ("$status $request_uri range=$http_range")
 #                                has a matching line
 #
-# Locations under both http and https: /  (WWW), /slow/ (100 KiB/s), /trickle/ (200 B/s),
+# Locations under both http and https: /  (WWW), /slow/ (100 KiB/s), /trickle/ (1000 B, then 200 B/s),
 # /norange/ (ignores Range), /chunked/ (no Content-Length), /e503 /e429 /e404 /e403,
 # /to-http/NAME (302 to plain http), /to-https/NAME (302 to https), /loop (endless 302s).
 
@@ -71,7 +71,7 @@ nginx_locations() { # $1 = https port, $2 = http port
 	cat <<EOF
 		root $NG/www;
 		location /slow/ { alias $NG/www/; limit_rate 100k; }
-		location /trickle/ { alias $NG/www/; limit_rate 200; }
+		location /trickle/ { alias $NG/www/; limit_rate_after 1000; limit_rate 200; }
 		location /norange/ { alias $NG/www/; max_ranges 0; }
 		location /chunked/ {
 			alias $NG/www/;

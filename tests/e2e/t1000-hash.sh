@@ -82,6 +82,12 @@ test_expect_success '-o writes atomically and leaves no temp file' '
 	reprove hash -o out.sums tree/plain && sha256sum -c out.sums &&
 	test "$(ls -a | grep -c "\.tmp")" = 0
 '
+test_expect_success '-o onto a device or FIFO writes into it, never replaces it' '
+	reprove hash -o /dev/null tree/plain && test -c /dev/null &&
+	mkfifo pipe && { cat pipe >from-pipe & } &&
+	reprove hash -o pipe tree/plain && wait && test -p pipe &&
+	grep -q "  tree/plain$" from-pipe
+'
 test_expect_success 'missing file: one reprove: line, exit 4, no output file' '
 	test_expect_code 4 reprove hash -o nope.sums tree/plain does-not-exist 2>err &&
 	test_one_error_line err && grep -q "does-not-exist" err && ! test -e nope.sums

@@ -116,6 +116,35 @@ test_expect_success 'ar: order, mtimes and owners normalize away' '
 	cmp na1.a na2.a && ar t na1.a >names && printf "m1\nm2\n" >want && test_cmp want names
 '
 
+test_expect_success '--in-place rewrites several files, keeping their modes' '
+	cp v1.gz ip1.tgz && cp v2.xz ip2.txz && chmod 600 ip1.tgz &&
+	reprove normalize -q --in-place ip1.tgz ip2.txz &&
+	cmp ip1.tgz n1.gz && cmp ip2.txz n1.xz &&
+	test "$(stat -c %a ip1.tgz)" = 600 &&
+	reprove normalize -q --check ip1.tgz ip2.txz >out && test "$(grep -c "already canonical" out)" -eq 2 &&
+	test_expect_code 1 reprove normalize -q --check ip1.tgz v2.xz >out &&
+	grep "v2.xz: not canonical" out
+'
+
+test_expect_success 'option misuse is a usage error' '
+	test_expect_code 2 reprove normalize v1.gz 2>err && test_one_error_line err &&
+	test_expect_code 2 reprove normalize --check --in-place v1.gz 2>err &&
+	test_expect_code 2 reprove normalize v1.gz v2.gz -o x 2>err &&
+	test_expect_code 2 reprove normalize --epoch 1 --clamp 2 --check v1.gz 2>err &&
+	test_expect_code 2 reprove normalize --epoch abc --check v1.gz 2>err && ! test -e x
+'
+
+test_expect_success 'hard links: whichever copy was stored first, one canonical form that extracts' '
+	mkdir -p h/a h/b && echo data >h/b/y && ln h/b/y h/a/x &&
+	tar -cf h1.tar h/b h/a && tar -cf h2.tar h/a h/b &&
+	tar -tvf h1.tar | grep "h/a/x link to h/b/y" &&
+	reprove diff h1.tar h2.tar >out && grep ": equal after normalization$" out &&
+	reprove normalize -q h1.tar -o hn1.tar && reprove normalize -q h2.tar -o hn2.tar &&
+	cmp hn1.tar hn2.tar && tar -tvf hn1.tar | grep "h/b/y link to h/a/x" &&
+	mkdir hx && tar -C hx -xf hn1.tar &&
+	test "$(stat -c %i hx/h/a/x)" = "$(stat -c %i hx/h/b/y)" && test "$(cat hx/h/b/y)" = data
+'
+
 test_expect_success 'a plain file is not an archive: exit 3, nothing written' '
 	printf "not an archive\n" >plain &&
 	test_expect_code 3 reprove normalize -q plain -o p.out 2>err &&

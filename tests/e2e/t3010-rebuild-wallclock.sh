@@ -10,16 +10,22 @@ mkproj() {
 }
 
 mkproj clock
-printf 'all:\n\tmkdir -p dist\n\tdate +%%s.%%N > dist/stamp.txt\n\techo same > dist/same.txt\n' >clock/Makefile
+printf 'all:\n\tmkdir -p dist pkg\n\tdate +%%s.%%N > pkg/stamp.txt\n\techo same > pkg/same.txt\n\ttar --sort=name --mtime=@$$SOURCE_DATE_EPOCH --owner=0 --group=0 --numeric-owner -cf dist/app.tar pkg\n\tcp pkg/stamp.txt pkg/same.txt dist/\n' >clock/Makefile
 echo '{"build": ["make"], "artifacts": ["dist/*"]}' >clock/reprove.json
 (cd clock && git add -A && git -c commit.gpgsign=false commit -qm c)
 
 test_expect_success 'wall clock: nondeterministic without variation, exit 1' '
 	(cd clock && test_expect_code 1 reprove rebuild --bisect --json ../r.json >../out 2>../err) &&
 	tail -n 1 out >last &&
-	grep "^nondeterministic without variation: dist/stamp.txt differs between two builds with identical settings$" last &&
+	grep "^nondeterministic without variation: dist/app.tar, dist/stamp.txt differ between two builds with identical settings$" last &&
 	grep "dist/stamp.txt: different" out &&
 	! grep "dist/same.txt: different" out
+'
+
+test_expect_success 'inside the tarball, the differing member is named' '
+	grep "dist/app.tar: different" out &&
+	grep "content differs: pkg/stamp.txt" out &&
+	! grep "differs: pkg/same.txt" out
 '
 
 test_expect_success 'no variation is blamed, none is even tried' '
@@ -33,7 +39,11 @@ test_expect_success 'no variation is blamed, none is even tried' '
 	    assert v["matters"] is None, v
 	    assert v["status"] != "applied", v
 	res = {a["name"]: a["result"] for a in r["artifacts"]}
-	assert res == {"dist/same.txt": "identical", "dist/stamp.txt": "different"}, res
+	assert res == {"dist/app.tar": "different", "dist/same.txt": "identical",
+	               "dist/stamp.txt": "different"}, res
+	run2 = {a["name"]: a for a in r["runs"][1]["artifacts"]}
+	rep = run2["dist/app.tar"]["diff_report"]
+	assert rep["verdict"] == "different", rep["verdict"]
 	PY
 '
 

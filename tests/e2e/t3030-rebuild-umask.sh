@@ -15,7 +15,8 @@ echo '{"build": ["make"], "artifacts": ["dist/gen.tar"], "timeout": 60}' >um/rep
 
 test_expect_success 'umask-dependent tarball: --bisect names umask only' '
 	(cd um && test_expect_code 1 reprove rebuild --bisect --json ../r.json >../out 2>../err) &&
-	tail -n 1 out | grep "^not reproducible: dist/gen.tar differs; variations that matter: umask$"
+	tail -n 1 out | grep "^not reproducible: dist/gen.tar differs; variations that matter: umask$" &&
+	grep "metadata differs: gen/data.txt: mode 0644 -> 0664" out
 '
 
 test_expect_success 'only the umask run differs among the one-at-a-time builds' '

@@ -77,4 +77,23 @@ test_expect_success 'unknown key type is a usage error' '
 	test_expect_code 2 reprove keygen --type rsa -o r --no-passphrase 2>err &&
 	test_one_error_line err
 '
+if test_have script; then
+test_expect_success 'terminal prompt: asked twice, echo off, then used to sign' '
+	(sleep 1; printf "tty-secret-1\n"; sleep 1; printf "tty-secret-1\n"; sleep 8) |
+		script -qec "$RP_BIN keygen -o tty" /dev/null >typescript 2>&1 &&
+	grep "Passphrase for the new key" typescript && grep "Passphrase again" typescript &&
+	! grep "tty-secret-1" typescript &&
+	test -e tty.key && echo data >d &&
+	TTYPW=tty-secret-1 reprove sign -k tty.key --passphrase-env TTYPW d &&
+	minisign -V -p tty.pub -m d >/dev/null
+'
+test_expect_success 'terminal prompt: passphrases that differ write nothing (exit 3)' '
+	(sleep 1; printf "one\n"; sleep 1; printf "two\n"; sleep 2) |
+		script -qec "$RP_BIN keygen -o tty2; echo exit=\$?" /dev/null >typescript 2>&1 &&
+	grep "passphrases do not match" typescript && grep "exit=3" typescript &&
+	! test -e tty2.key && ! test -e tty2.pub
+'
+else
+	test_skip 'terminal prompt' 'script(1) not installed'
+fi
 test_done

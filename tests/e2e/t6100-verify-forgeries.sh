@@ -106,7 +106,8 @@ test_expect_success 'wrong source commit' '
 # malformed: exit 3 and one error line, no report
 malformed() {
 	test_expect_code 3 reprove verify "$@" >out 2>err &&
-	test_one_error_line err
+	test_one_error_line err &&
+	! test -s out
 }
 test_expect_success 'garbled envelope base64 is malformed input' '
 	malformed $F/asset.txt -p $ED --provenance $F/garbled-base64.intoto.jsonl &&

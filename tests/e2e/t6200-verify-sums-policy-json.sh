@@ -28,6 +28,15 @@ test_expect_success 'digest-only asset is looked up by digest' '
 	reprove verify sha256:$(sha256sum rel/other.txt | cut -c1-64) --sums rel/SHA256SUMS >out &&
 	grep "other.txt\|line 2" out
 '
+test_expect_success 'SHA256SUMS made as "sha256sum dir/*" lists the asset by its base name' '
+	sha256sum rel/asset.txt rel/other.txt >DIRSUMS &&
+	cp rel/asset.txt asset.txt &&
+	reprove verify asset.txt --sums DIRSUMS >out && grep "^ok    sums" out &&
+	sha256sum rel/asset.txt >>DIRSUMS && mkdir x && cp rel/other.txt x/asset.txt &&
+	sha256sum x/asset.txt >>DIRSUMS &&
+	test_expect_code 1 reprove verify asset.txt --sums DIRSUMS >out 2>err &&
+	grep "not listed" err
+'
 test_expect_success 'BSD-tag SHA256SUMS works too' '
 	(cd rel && sha256sum --tag asset.txt >BSDSUMS) &&
 	reprove verify rel/asset.txt --sums rel/BSDSUMS >/dev/null

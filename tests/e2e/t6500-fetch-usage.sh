@@ -35,6 +35,8 @@ test_expect_success 'bad --sha256, --max-size, --retry values are usage errors' 
 	test_expect_code 2 reprove fetch file://$PWD/asset.bin -o out.bin --sha256 "$(printf %064d 0 | tr 0 g)" 2>err &&
 	test_expect_code 2 reprove fetch file://$PWD/asset.bin -o out.bin --max-size 12Q 2>err &&
 	grep "not a size" err &&
+	test_expect_code 2 reprove fetch file://$PWD/asset.bin -o out.bin --max-size 99999999999999999999999 2>err &&
+	test_expect_code 2 reprove fetch file://$PWD/asset.bin -o out.bin --max-size 99999999999G 2>err &&
 	test_expect_code 2 reprove fetch file://$PWD/asset.bin -o out.bin --retry 99 2>err &&
 	grep "out of range" err &&
 	! test -e out.bin

@@ -24,7 +24,7 @@ interrupted_fetch() {
 		>/dev/null 2>&1 &
 	pid=$!
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 200 ]; do
 		[ -f "$2.part" ] && [ "$(size_of "$2.part")" -gt 150000 ] && break
 		sleep 0.05
 		i=$((i + 1))
@@ -59,7 +59,7 @@ test_expect_success 'SIGINT keeps FILE.part too, and the rerun resumes' '
 
 test_expect_success 'a stalled transfer times out (exit 4), keeps the part and says so' '
 	test_expect_code 4 reprove fetch "$HTTPS_URL/trickle/app.bin" --cacert "$CA" -o t.bin \
-		--sha256 $SUM --speed-time 1 --retry 0 2>err &&
+		--sha256 $SUM --speed-time 2 --retry 0 2>err &&
 	test_one_error_line err && grep -i "too slow\|timed out" err &&
 	grep "bytes kept in .t.bin.part. to resume" err &&
 	! test -e t.bin && test "$(size_of t.bin.part)" -gt 0
@@ -73,7 +73,7 @@ test_expect_success 'then resuming completes it' '
 
 test_expect_success 'a retry within one run continues from what is on disk' '
 	test_expect_code 4 reprove fetch "$HTTPS_URL/trickle/app.bin" --cacert "$CA" -o r.bin \
-		--sha256 $SUM --speed-time 1 --retry 1 2>err &&
+		--sha256 $SUM --speed-time 2 --retry 1 2>err &&
 	grep "retrying in" err && nginx_log_has "^206 /trickle/app.bin range=bytes=[1-9][0-9]*-$" &&
 	rm -f r.bin.part
 '

@@ -388,14 +388,12 @@ TEST(depth_limit_stops_nesting)
 {
 	unsigned char inner[8192];
 	size_t in = build(ARCHIVE_FORMAT_TAR_USTAR, 0, tree_a, 4, inner, sizeof(inner));
-	struct ment m[] = { { "inner.tar", AE_IFREG, 0644, 0, 0, NULL } };
 	struct archive *a = archive_write_new();
 	struct archive_entry *ae = archive_entry_new();
 	struct rp_arch_opts o;
 	struct rp_arch *x;
 	size_t used = 0;
 
-	(void)m;
 	archive_write_set_format_pax_restricted(a);
 	archive_write_open_memory(a, buf1, sizeof(buf1), &used);
 	archive_entry_set_pathname(ae, "inner.tar");
@@ -479,5 +477,42 @@ TEST(flatten_names_nested_members)
 		CHECK_EQ_STR(f[4].path, "in.tgz!/b/z.txt");
 	}
 	rp_arch_flat_free(f, nf);
+	rp_arch_free(x);
+}
+
+TEST(tar_hardlink_group_is_canonical)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *ae = archive_entry_new();
+	struct rp_arch *x;
+	size_t used = 0;
+
+	archive_write_set_format_pax_restricted(a);
+	archive_write_open_memory(a, buf1, sizeof(buf1), &used);
+	archive_entry_set_pathname(ae, "z/target");
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, 0644);
+	archive_entry_set_size(ae, 4);
+	archive_write_header(a, ae);
+	archive_write_data(a, "data", 4);
+	archive_entry_clear(ae);
+	archive_entry_set_pathname(ae, "a/link");
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, 0644);
+	archive_entry_set_hardlink(ae, "z/target");
+	archive_entry_set_size(ae, 0);
+	archive_write_header(a, ae);
+	archive_write_close(a);
+	archive_write_free(a);
+	archive_entry_free(ae);
+	x = scan(buf1, used, NULL);
+	if (!x)
+		return;
+	CHECK_EQ_INT(x->n, 2);
+	CHECK_EQ_STR(x->ents[0].path, "a/link");
+	CHECK_EQ_INT(x->ents[0].type, RP_ENT_FILE);
+	CHECK_EQ_INT(x->ents[0].size, 4);
+	CHECK_EQ_INT(x->ents[1].type, RP_ENT_HARDLINK);
+	CHECK_EQ_STR(x->ents[1].link, "a/link");
 	rp_arch_free(x);
 }

@@ -23,12 +23,13 @@ TEST(path_absolute_and_dotdot_refused)
 	CHECK_EQ_INT(rp_path_check("./.."), RP_PATH_DOTDOT);
 }
 
-TEST(path_empty_refused)
+TEST(path_empty_refused_root_ok)
 {
 	CHECK_EQ_INT(rp_path_check(""), RP_PATH_EMPTY);
-	CHECK_EQ_INT(rp_path_check("./"), RP_PATH_EMPTY);
-	CHECK_EQ_INT(rp_path_check("."), RP_PATH_EMPTY);
 	CHECK_EQ_INT(rp_path_check(NULL), RP_PATH_EMPTY);
+	/* the root directory entry of every .deb tarball */
+	CHECK_EQ_INT(rp_path_check("./"), RP_PATH_OK);
+	CHECK_EQ_INT(rp_path_check("."), RP_PATH_OK);
 }
 
 TEST(path_links_inside_ok)

@@ -203,6 +203,7 @@ static void atomic_release(struct rp_atomic *a)
 	a->fp = NULL;
 	a->to_stdout = 0;
 	a->excl = 0;
+	a->direct = 0;
 }
 
 enum rp_status rp_atomic_open(struct rp_atomic *a, const char *path, mode_t mode, int excl,
@@ -218,6 +219,7 @@ enum rp_status rp_atomic_open(struct rp_atomic *a, const char *path, mode_t mode
 	a->fp = NULL;
 	a->to_stdout = 0;
 	a->excl = 0;
+	a->direct = 0;
 	if (strcmp(path, "-") == 0) {
 		a->to_stdout = 1;
 		a->fp = stdout;
@@ -226,6 +228,27 @@ enum rp_status rp_atomic_open(struct rp_atomic *a, const char *path, mode_t mode
 	}
 	if (excl && lstat(path, &st) == 0)
 		return rp_errf(e, RP_EIO, "'%s': already exists", path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return rp_errf(e, RP_EIO, "'%s': is a directory", path);
+		/*
+		 * A device or FIFO (/dev/null, /dev/stdout, a pipe): write straight into it. A
+		 * rename would replace the device node itself with a regular file.
+		 */
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", path);
+		a->fp = fdopen(fd, "w");
+		if (!a->fp) {
+			int err = errno;
+			close(fd);
+			return rp_err_sys(e, RP_EIO, err, "cannot write '%s'", path);
+		}
+		a->fd = fd;
+		a->direct = 1;
+		a->path = rp_xstrdup(path);
+		return RP_OK;
+	}
 	slash = strrchr(path, '/');
 	if (slash)
 		a->tmp = rp_xasprintf("%.*s/.%s.tmpXXXXXX", (int)(slash - path), path, slash + 1);
@@ -277,6 +300,12 @@ enum rp_status rp_atomic_commit(struct rp_atomic *a, struct rp_err *e)
 			rc = rp_err_sys(e, RP_EIO, errno, "cannot write standard output");
 		a->fp = NULL;
 		a->fd = -1;
+		atomic_release(a);
+		return rc;
+	}
+	if (a->direct) {
+		if (fflush(a->fp) != 0 || ferror(a->fp))
+			rc = rp_err_sys(e, RP_EIO, errno ? errno : EIO, "cannot write '%s'", a->path);
 		atomic_release(a);
 		return rc;
 	}

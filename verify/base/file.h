@@ -37,13 +37,15 @@ struct rp_atomic {
 	FILE *fp;    /* stdio stream on fd, for callers that fprintf */
 	int to_stdout; /* path was "-": writes go to stdout, commit only flushes */
 	int excl;      /* commit refuses to replace an existing file */
+	int direct;    /* path is a device or FIFO: written in place, never renamed over */
 };
 
-#define RP_ATOMIC_INIT { NULL, NULL, -1, NULL, 0, 0 }
+#define RP_ATOMIC_INIT { NULL, NULL, -1, NULL, 0, 0, 0 }
 
 /*
  * Create a temporary file next to path with the given mode (e.g. 0644, 0600 for secrets)
- * and register it for removal on SIGINT/SIGTERM/SIGHUP. "-" writes to standard output.
+ * and register it for removal on SIGINT/SIGTERM/SIGHUP. "-" writes to standard output; an
+ * existing device or FIFO (/dev/null, /dev/stdout) is written in place, never replaced.
  * When excl is non-zero, an existing file at path is an error (RP_EIO, "already exists").
  */
 enum rp_status rp_atomic_open(struct rp_atomic *a, const char *path, mode_t mode, int excl,

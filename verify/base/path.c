@@ -37,7 +37,6 @@ static void walk(const char *p, long *depth, long *lowest)
 enum rp_path_verdict rp_path_check(const char *path)
 {
 	const char *p = path;
-	int any = 0;
 
 	if (!path || !*path)
 		return RP_PATH_EMPTY;
@@ -53,11 +52,10 @@ enum rp_path_verdict rp_path_check(const char *path)
 		n = strcspn(p, "/");
 		if (n == 2 && p[0] == '.' && p[1] == '.')
 			return RP_PATH_DOTDOT;
-		if (!(n == 1 && p[0] == '.'))
-			any = 1;
 		p += n;
 	}
-	return any ? RP_PATH_OK : RP_PATH_EMPTY;
+	/* "./" is the tree's root directory, which every .deb tarball lists first */
+	return RP_PATH_OK;
 }
 
 enum rp_path_verdict rp_path_check_link(const char *member, const char *target)

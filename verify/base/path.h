@@ -9,15 +9,16 @@
 /* Why a member path is unsafe. */
 enum rp_path_verdict {
 	RP_PATH_OK = 0,
-	RP_PATH_EMPTY,     /* "" (or only "./" and "/" separators after a leading "./") */
+	RP_PATH_EMPTY,     /* "" */
 	RP_PATH_ABSOLUTE,  /* starts with '/' */
 	RP_PATH_DOTDOT,    /* has a ".." component */
 	RP_PATH_ESCAPES,   /* a symlink whose target leaves the tree */
 };
 
 /*
- * Check a member path (borrowed, NUL-terminated): relative, no "..", not empty. Leading
- * "./" components are fine ("./usr/bin/ls" is how .deb data tarballs name members).
+ * Check a member path (borrowed, NUL-terminated): relative, no "..", not empty. "."
+ * components are fine ("./usr/bin/ls" is how .deb data tarballs name members, and "./"
+ * is their root directory).
  */
 enum rp_path_verdict rp_path_check(const char *path);
 

@@ -1,0 +1,98 @@
+#!/bin/sh
+# diff reports: --json schema fields, --html self-contained page written atomically,
+# declared exceptions echoed, directories, nested archives in trees, hostile member names,
+# and head+tail truncation of long reports.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p a/sub b/sub
+printf 'one\ntwo\n' >a/sub/t.txt && printf 'one\nTWO\n' >b/sub/t.txt
+printf 'same\n' >a/same && printf 'same\n' >b/same
+printf 'gone\n' >a/gone
+printf 'new\n' >b/new
+(cd a && tar --mtime=@1 -czf ../a/inner.tgz sub) && (cd b && tar --mtime=@2 --owner=9 -czf ../b/inner.tgz sub)
+
+test_expect_success 'directories: added, removed, content, nested archives followed' '
+	test_expect_code 1 reprove diff a b >out &&
+	grep "added:    new" out && grep "removed:  gone" out &&
+	grep "content differs: sub/t.txt$" out &&
+	grep "content differs: inner.tgz!/sub/t.txt$" out &&
+	grep "a and b: different$" out
+'
+
+test_expect_success '--json: documented fields, counts, verdict' '
+	test_expect_code 1 reprove diff --json a b >j &&
+	python3 - <<-EOF
+	import json
+	d = json.load(open("j"))
+	for k in ("schema", "verdict", "layer", "strict", "a", "b", "normalized", "exceptions",
+	          "counts", "items", "items_omitted", "details_truncated", "unsafe_paths"):
+	    assert k in d, k
+	assert d["schema"] == "reprove-diff/1"
+	assert d["verdict"] == "different" and d["layer"] == "members"
+	assert d["counts"] == {"added": 1, "removed": 1, "content": 2, "type": 0, "metadata": 0}, d["counts"]
+	c = [i for i in d["items"] if i["path"] == "sub/t.txt"][0]
+	assert c["change"] == "content" and c["first_difference"] == 4 and c["text"] is True
+	assert "-two" in c["unified_diff"] and "+TWO" in c["unified_diff"]
+	assert len(c["a"]["sha256"]) == 64 and c["a"]["size"] == 8
+	EOF
+'
+
+test_expect_success '--html writes a self-contained page, stdout keeps the text report' '
+	test_expect_code 1 reprove diff --html report.html a b >out &&
+	grep "a and b: different$" out &&
+	grep "<!DOCTYPE html>" report.html && grep "different" report.html &&
+	grep "sub/t.txt" report.html &&
+	! grep -i "<script" report.html && ! grep -i "src=" report.html &&
+	! grep -i "https\?://" report.html
+'
+
+test_expect_success '--html escapes hostile member names' '
+	mkdir h1 h2 && printf x >h1/x && printf y >h2/x &&
+	printf 1 >"h2/<img onerror=alert(1)>" &&
+	test_expect_code 1 reprove diff --html h.html h1 h2 >out &&
+	grep "&lt;img onerror=alert(1)&gt;" h.html && ! grep "<img" h.html
+'
+
+test_expect_success 'control characters in names never reach the terminal raw' '
+	mkdir c1 c2 && printf x >c1/f && printf x >c2/f &&
+	printf 1 >"c2/$(printf "evil\033[31mname")" &&
+	test_expect_code 1 reprove diff c1 c2 >out &&
+	! grep "$(printf "\033")" out && grep "evil?\[31mname" out
+'
+
+test_expect_success 'exceptions: matched members ignored, each echoed with its reason' '
+	printf "# reasons are required\nsub/t.txt   text differs on purpose\ninner.tgz!/* rebuilt upstream\nnew  added by packaging\ngone removed by packaging\n" >exc &&
+	reprove diff --exceptions exc a b >out &&
+	grep "equal after normalization$" out &&
+	grep "sub/t.txt: text differs on purpose (1 matched)" out &&
+	grep "rebuilt upstream (1 matched)" out &&
+	reprove diff --json --exceptions exc a b >j &&
+	grep "\"reason\": \"text differs on purpose\"" j
+'
+
+test_expect_success 'exception without a reason is malformed input (exit 3)' '
+	printf "sub/t.txt\n" >bad &&
+	test_expect_code 3 reprove diff --exceptions bad a b >out 2>err &&
+	test_one_error_line err && grep "line 1" err && grep "no reason" err
+'
+
+test_expect_success 'long reports are cut head+tail with the cut marked' '
+	mkdir m1 m2 && i=0 &&
+	while [ $i -lt 300 ]; do printf "a$i\n" >m1/f$i; printf "b$i\n" >m2/f$i; i=$((i + 1)); done &&
+	test_expect_code 1 reprove diff --max-report 4096 m1 m2 >out &&
+	grep "report truncated: .* bytes omitted" out &&
+	test "$(wc -c <out)" -lt 5000 &&
+	tail -n 1 out | grep "m1 and m2: different$" &&
+	test_expect_code 1 reprove diff --max-items 10 m1 m2 >out &&
+	grep "\[... 290 members omitted ...\]" out && grep "^changes: 300 content" out
+'
+
+test_expect_success 'a directory against a file is a usage error' '
+	test_expect_code 2 reprove diff a a/same 2>err && test_one_error_line err
+'
+
+test_expect_success '-q prints only the verdict' '
+	test_expect_code 1 reprove diff -q a b >out && test "$(cat out)" = different
+'
+
+test_done

@@ -1,0 +1,135 @@
+/*
+ * The published release layout shared by `reprove gate` (writes it) and `reprove audit`
+ * (reads it): one flat directory holding the artifacts under their base names, SHA256SUMS
+ * (coreutils format, sorted bytewise), SHA256SUMS.minisig and provenance.intoto.jsonl.
+ * DESIGN "Commands"; docs/workflows.md.
+ */
+#ifndef RP_RELEASE_H
+#define RP_RELEASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "fetch.h"
+#include "hash.h"
+
+#define RP_RELEASE_SUMS "SHA256SUMS"
+#define RP_RELEASE_SUMS_SIG "SHA256SUMS.minisig"
+#define RP_RELEASE_PROVENANCE "provenance.intoto.jsonl"
+#define RP_RELEASE_MAX_FILES 4096
+
+/*
+ * Whether name may be a published artifact: a single path component (no '/'), not "." or
+ * "..", no control characters, and not one of the three file names the layout reserves.
+ * Returns NULL when it may, else a short reason ("contains '/'").
+ */
+const char *rp_release_name_problem(const char *name);
+
+/*
+ * Check that dir can receive a release: absent, or an empty directory. RP_EIO naming dir
+ * otherwise ("exists and is not empty", "is not a directory"), or when it cannot be read.
+ */
+enum rp_status rp_release_out_ok(const char *dir, struct rp_err *e);
+
+/* A release being written: a staging directory next to the final one, renamed at the end. */
+struct rp_release_stage {
+	char *dir;    /* final directory (owned) */
+	char *tmp;    /* staging directory "PARENT/.NAME.tmp-XXXXXX" (owned), NULL when closed */
+	char **names; /* artifacts added, in order (owned) */
+	unsigned char (*sha256)[RP_SHA256_LEN];
+	size_t n;
+};
+
+#define RP_RELEASE_STAGE_INIT { NULL, NULL, NULL, NULL, 0 }
+
+/*
+ * Create the staging directory for dir (which rp_release_out_ok accepted) in dir's parent,
+ * mode 0755 & ~umask. RP_EIO when it cannot be created. Release *s with rp_release_abort
+ * or rp_release_commit.
+ */
+enum rp_status rp_release_stage_open(struct rp_release_stage *s, const char *dir,
+				     struct rp_err *e);
+
+/*
+ * Copy the file src into the staging directory as name (a base name, see
+ * rp_release_name_problem), hashing while copying; the copy must hash to expect (32 bytes)
+ * when expect is non-NULL. Errors: RP_EINPUT for a bad or duplicate name ("two artifacts
+ * named 'x'"), RP_FAIL when the copy's digest is not expect (the file changed since it was
+ * hashed), RP_EIO for read/write failures. src is borrowed.
+ */
+enum rp_status rp_release_add(struct rp_release_stage *s, const char *src, const char *name,
+			      const unsigned char *expect, struct rp_err *e);
+
+/*
+ * Write SHA256SUMS for the artifacts added so far, sorted bytewise by name, exactly as
+ * `sha256sum` writes it (verify/sums.h). *path (if non-NULL) receives its staged path
+ * (borrowed from nothing: malloc'd, caller frees). RP_EIO on write errors.
+ */
+enum rp_status rp_release_write_sums(struct rp_release_stage *s, char **path, struct rp_err *e);
+
+/* The staged path of a file name in the staging directory (malloc'd, caller frees). */
+char *rp_release_stage_path(const struct rp_release_stage *s, const char *name);
+
+/*
+ * fsync every staged file and the staging directory, then rename it onto dir (an empty
+ * directory there is replaced) and fsync the parent: the release appears complete or not
+ * at all. On failure the staging directory is removed. *s is released either way.
+ * RP_EIO on failure (e.g. dir was created meanwhile and is not empty).
+ */
+enum rp_status rp_release_commit(struct rp_release_stage *s, struct rp_err *e);
+
+/* Remove the staging directory and everything in it, and release *s. Safe after commit. */
+void rp_release_abort(struct rp_release_stage *s);
+
+/* One file of a published release. */
+struct rp_release_file {
+	char *name;                      /* as listed in SHA256SUMS (a base name) */
+	unsigned char listed[RP_SHA256_LEN]; /* the digest SHA256SUMS gives */
+	char *path;                      /* local file (the release dir, or a download) */
+	unsigned char sha256[RP_SHA256_LEN]; /* of the bytes at path */
+	uint64_t size;
+	int matches_sums;                /* sha256 == listed */
+};
+
+/* A published release opened for reading (a directory or a base URL). */
+struct rp_release {
+	char *source;       /* as given */
+	int remote;         /* a URL */
+	char *sums_path;    /* local SHA256SUMS (in the directory, or downloaded) */
+	char *sums_sig_path; /* local SHA256SUMS.minisig, or NULL when the release has none */
+	char *prov_path;    /* local provenance.intoto.jsonl, or NULL when absent */
+	char *tmpdir;       /* downloads (removed by rp_release_close), or NULL */
+	struct rp_release_file *files;
+	size_t nfiles;
+};
+
+#define RP_RELEASE_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL, 0 }
+
+/*
+ * Open the release at src: a directory, or a base URL (https, or http/file as o allows; o
+ * may be NULL for a directory) under which SHA256SUMS and the files it lists are fetched
+ * with verify/fetch.h into a temporary directory. SHA256SUMS is required;
+ * SHA256SUMS.minisig and provenance.intoto.jsonl are optional (absent: NULL paths). Every
+ * listed file is hashed; one whose bytes differ from its listed digest is not an error
+ * here (matches_sums = 0: the caller reports it). Errors: RP_EINPUT (malformed SHA256SUMS,
+ * a listed name that is not a plain base name, none or duplicate names, more than
+ * RP_RELEASE_MAX_FILES), RP_EIO (a missing listed file, read or download failures),
+ * RP_EUSAGE (URL refused). On failure *r is released.
+ */
+enum rp_status rp_release_open(struct rp_release *r, const char *src,
+			       const struct rp_fetch_opts *o, struct rp_err *e);
+
+/* The file named name in r, or NULL. */
+const struct rp_release_file *rp_release_find(const struct rp_release *r, const char *name);
+
+/* Remove the downloads and free everything; *r is as after RP_RELEASE_INIT. */
+void rp_release_close(struct rp_release *r);
+
+/*
+ * Remove dir and everything below it without following symbolic links (a scratch tree such
+ * as a rebuild's keep directory). Best effort: what cannot be removed stays. NULL is a no-op.
+ */
+void rp_release_remove_tree(const char *dir);
+
+#endif
