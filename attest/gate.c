@@ -54,6 +54,8 @@ char *rp_gate_verdict_json(const struct rp_rebuild_report *r)
 	copy_field(o, rep, "verdict");
 	copy_field(o, rep, "summary");
 	copy_field(o, rep, "source_date_epoch");
+	/* a build of uncommitted changes is not a build of the recorded commit */
+	json_object_set_new(o, "source_dirty", json_boolean(r->source_dirty));
 	a = json_array();
 	json_array_foreach(json_object_get(rep, "runs"), i, x) {
 		json_t *y = json_object();

@@ -20,7 +20,7 @@
 
 /*
  * The verdict object recorded in runDetails.byproducts: schema "reprove-rebuild/1",
- * verdict, summary, source_date_epoch, runs (index, kind, variations, result), variations
+ * verdict, summary, source_date_epoch, source_dirty, runs (index, kind, variations, result), variations
  * (name, status applied/skipped/not selected, reason, matters), artifacts (name, sha256,
  * result), sandbox namespaces -- the report without local paths, logs and diffs.
  * Returns malloc'd JSON text the caller frees; aborts only on out-of-memory.

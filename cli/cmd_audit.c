@@ -240,6 +240,10 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	o.progress = on_progress;
 	fo.max_size = 0;
 
+	/* everything that can fail cheaply fails before the build */
+	rc = rp_release_parent_ok(out, e);
+	if (rc)
+		goto out;
 	rc = rp_crypto_init(e);
 	if (rc)
 		goto out;

@@ -24,7 +24,7 @@ static const char *const gate_usage[] = {
 	"reprove gate [--recipe FILE] -k SECKEY --out DIR [--passphrase-env VAR]",
 	"             [--runs N] [--vary LIST] [--bisect] [--git URL --ref REF]",
 	"             [--builder-id URI] [--source-uri URI] [--source-ref REF]",
-	"             [--toolchain PATH]... [--json FILE] [-q] [-v]",
+	"             [--toolchain PATH]... [--json FILE] [--allow-dirty] [-q] [-v]",
 	"  rebuilds the source as `reprove rebuild` does (default: 3 builds, all variations);",
 	"  only when the verdict is reproducible or equal after normalization it writes into",
 	"  DIR (absent or empty; it appears complete or not at all) the artifacts under their",
@@ -38,6 +38,8 @@ static const char *const gate_usage[] = {
 	"                     $GITHUB_SERVER_URL/$GITHUB_WORKFLOW_REF)",
 	"  --toolchain PATH   a tool to record by digest in resolvedDependencies (repeatable;",
 	"                     the build command's binary is always recorded)",
+	"  --allow-dirty      publish even when tracked files have uncommitted changes",
+	"                     (recorded as source_dirty in the provenance's verdict)",
 	"  $GITHUB_STEP_SUMMARY, when set, gets a Markdown summary appended.",
 	"  exit 0 published; 1 not reproducible (nothing published); 2 usage; 3 bad recipe;",
 	"  4 a build failed, DIR not empty, or an I/O error",
@@ -213,6 +215,7 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 		{ "source-ref", required_argument, NULL, 'S' },
 		{ "toolchain", required_argument, NULL, 'c' },
 		{ "json", required_argument, NULL, 'J' },
+		{ "allow-dirty", no_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -230,7 +233,7 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 	unsigned long runs = 0;
 	size_t ntools = 0;
 	enum rp_status rc = RP_OK;
-	int c;
+	int c, allow_dirty = 0;
 
 	memset(&k, 0, sizeof(k));
 	memset(&gp, 0, sizeof(gp));
@@ -251,6 +254,7 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 		case 'S': gp.source_ref = optarg; break;
 		case 'c': tools[ntools++] = optarg; break;
 		case 'J': json = optarg; break;
+		case 'D': allow_dirty = 1; break;
 		case 'q': rp_out_quiet = 1; break;
 		case 'v': rp_out_verbose++; break;
 		default:
@@ -347,6 +351,12 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 		step_summary(r, out, 0);
 		rc = rp_errf(e, RP_FAIL, "%s; nothing published to '%s'",
 			     rp_rebuild_verdict_name(r->verdict), out);
+		goto out;
+	}
+	if (r->source_dirty && !allow_dirty) {
+		rc = rp_errf(e, RP_EIO, "the working tree has uncommitted changes to tracked files, "
+				     "so the provenance could not name what was built (commit them, or "
+				     "--allow-dirty); nothing published to '%s'", out);
 		goto out;
 	}
 	gp.key = &k;

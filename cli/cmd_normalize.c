@@ -15,8 +15,8 @@
 
 static const char *const normalize_usage[] = {
 	"reprove normalize IN -o OUT [--epoch T | --clamp T]",
-	"reprove normalize --check IN... [--epoch T | --clamp T]",
-	"reprove normalize --in-place FILE... [--epoch T | --clamp T]",
+	"   or: reprove normalize --check IN... [--epoch T | --clamp T]",
+	"   or: reprove normalize --in-place FILE... [--epoch T | --clamp T]",
 	"  IN is a tar[.gz|.xz|.zst|.bz2], zip/jar, ar/.deb, cpio or gzip/xz/zstd/bzip2 file",
 	"  (detected by content). Members are sorted by path (a .deb keeps debian-binary,",
 	"  control, data; a jar META-INF/ first), owners become 0 with empty names, atime/ctime,",
@@ -27,6 +27,8 @@ static const char *const normalize_usage[] = {
 	"  --epoch T        set every mtime to T (default: $SOURCE_DATE_EPOCH, else 0)",
 	"  --clamp T        only lower mtimes later than T to T",
 	"  -q, --quiet      no notices",
+	"exit status: 0 written or already canonical; 1 (--check) would change; 2 usage error;",
+	"  3 not an archive, corrupt or truncated input, limit exceeded; 4 I/O error",
 	NULL,
 };
 

@@ -437,7 +437,8 @@ static int serialize(const struct rp_arch *a, unsigned depth, struct rp_buf *b)
 	int err = 0;
 
 	if (depth == 0) {
-		err |= rp_buf_addf(b, NULL, "reprove-canonical 1 %s\n", rp_arch_kind_name(a->kind)) != RP_OK;
+		err |= rp_buf_addf(b, NULL, "reprove-canonical 1 %s\n",
+				   rp_arch_kind_name(a->kind)) != RP_OK;
 		if (a->kind == RP_ARCH_NONE) {
 			rp_hex(a->raw_sha, RP_SHA256_LEN, hex);
 			err |= rp_buf_addf(b, NULL, "content %llu %s\n",
@@ -472,7 +473,8 @@ static int serialize(const struct rp_arch *a, unsigned depth, struct rp_buf *b)
 			put_escaped(b, t->link, &err);
 		}
 		if (t->type == RP_ENT_CHR || t->type == RP_ENT_BLK)
-			err |= rp_buf_addf(b, NULL, " dev=%llu", (unsigned long long)t->rdev) != RP_OK;
+			err |= rp_buf_addf(b, NULL, " dev=%llu",
+					   (unsigned long long)t->rdev) != RP_OK;
 		err |= rp_buf_add(b, "\n", 1, NULL) != RP_OK;
 		if (t->sub && !err)
 			err |= serialize(t->sub, depth + 1, b);
@@ -775,7 +777,8 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	}
 	if (tail_opaque) {
 		if (pkind == RP_ARCH_DEB) {
-			rc = rp_errf(s->e, RP_EINPUT, "'%s': data after the compressed stream", mname);
+			rc = rp_errf(s->e, RP_EINPUT, "'%s': data after the compressed stream",
+				     mname);
 			goto out;
 		}
 		t->note = rp_xstrdup("data after the compressed stream: compared as bytes");
@@ -910,6 +913,12 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 	if (archive_read_open1(outer) != ARCHIVE_OK ||
 	    archive_read_next_header(outer, &ae) < ARCHIVE_WARN) {
 		rc = arch_error(s, outer, name, NULL);
+		goto out;
+	}
+	/* libarchive reads on without a filter when the header does not bid: not ours */
+	if (archive_filter_count(outer) < 2 || archive_filter_code(outer, 0) == ARCHIVE_FILTER_NONE) {
+		rc = rp_errf(s->e, RP_EINPUT, "'%s': not a valid %s stream", name,
+			     rp_arch_filter_name(filter));
 		goto out;
 	}
 	while (plen < PEEK) {
@@ -1124,11 +1133,12 @@ static void fill_entry(struct scan *s, enum rp_arch_kind kind, struct rp_arch_en
 		t->uname = dupnull(archive_entry_uname(ae));
 		t->gname = dupnull(archive_entry_gname(ae));
 		t->rdev = (uint64_t)archive_entry_rdev(ae);
-		if (archive_entry_atime_is_set(ae))
+		/* libarchive's zip reader marks absent times as set, with value 0 */
+		if (archive_entry_atime_is_set(ae) && archive_entry_atime(ae))
 			t->dropped |= RP_DROP_ATIME;
-		if (archive_entry_ctime_is_set(ae))
+		if (archive_entry_ctime_is_set(ae) && archive_entry_ctime(ae))
 			t->dropped |= RP_DROP_CTIME;
-		if (archive_entry_birthtime_is_set(ae))
+		if (archive_entry_birthtime_is_set(ae) && archive_entry_birthtime(ae))
 			t->dropped |= RP_DROP_BIRTHTIME;
 		if (archive_entry_xattr_count(ae) > 0)
 			t->dropped |= RP_DROP_XATTR;
@@ -1376,6 +1386,23 @@ static enum rp_status walk_dir(struct scan *s, const char *dir, const char *rel,
 				goto next;
 			rc = scan_fd(s, fd, full, r, &sub);
 			close(fd);
+			if (rc == RP_EINPUT && !s->fatal) {
+				/*
+				 * A file in a tree that looks like an archive but does not decode
+				 * is compared as bytes, as a nested member would be.
+				 */
+				char *why = rp_xstrdup(s->e->msg);
+				rp_err_clear(s->e);
+				sub = arch_new(RP_ARCH_NONE, RP_FILTER_NONE);
+				rc = rp_hash_path(full, sub->raw_sha, &sub->raw_size, s->e);
+				if (rc) {
+					free(why);
+					rp_arch_free(sub);
+					goto next;
+				}
+				out->ents[idx].note = rp_xasprintf("not decoded: %s", why);
+				free(why);
+			}
 			if (rc)
 				goto next;
 			t = &out->ents[idx];

@@ -20,6 +20,7 @@
 #define DEF_MAX_ITEMS 1000
 #define DEF_MAX_DETAILS 20
 #define DEF_REPORT_BYTES (4u << 20)
+#define TAIL_WHAT "data after the end of the archive or compressed stream differs"
 #define EXC_FILE_MAX (1u << 20)
 /* heads of members kept during the first pass, per input (avoids a second pass) */
 #define DEF_CAPTURE_BUDGET (48u << 20)
@@ -266,9 +267,12 @@ static void compare_pair(struct ctx *c, const struct rp_arch_flat *fa, const str
 		it = add_item(c, RP_CHANGE_CONTENT, p);
 		fill_side(it, a, 0);
 		fill_side(it, b, 1);
+		/* say why a member that looks like an archive was compared as bytes */
+		if (a->note || b->note)
+			it->what = rp_xstrdup(a->note ? a->note : b->note);
 	} else if (a->sub && b->sub && tails_differ(a->sub, b->sub)) {
 		it = add_item(c, RP_CHANGE_CONTENT, p);
-		it->what = rp_xstrdup("data after the end of the archive or compressed stream differs");
+		it->what = rp_xstrdup(TAIL_WHAT);
 		fill_side(it, a, 0);
 		fill_side(it, b, 1);
 	}
@@ -749,6 +753,13 @@ static void finish_norms(struct ctx *c)
 		n->count = c->nc[k].count;
 		n->example = c->nc[k].example;
 	}
+	if (r->verdict == RP_VERDICT_EQUAL_NORMALIZED && r->nnorms == 0 && r->nexcs == 0) {
+		/* the bytes differ, yet no listed field does: the container's encoding did */
+		r->norms[0].what = rp_xstrdup("encoding (headers, padding or compression settings)");
+		r->norms[0].count = 1;
+		r->norms[0].example = NULL;
+		r->nnorms = 1;
+	}
 	free(c->compression_what);
 }
 
@@ -917,7 +928,7 @@ enum rp_status rp_diff_paths(const char *a, const char *b, const struct rp_diff_
 					rp_arch_kind_name(xb->kind));
 	} else if (xa->kind != RP_ARCH_DIR && tails_differ(xa, xb)) {
 		struct rp_diff_item *it = add_item(&c, RP_CHANGE_CONTENT, "");
-		it->what = rp_xstrdup("data after the end of the archive or compressed stream differs");
+		it->what = rp_xstrdup(TAIL_WHAT);
 		it->has_a = it->has_b = 1;
 		it->size_a = xa->raw_size;
 		it->size_b = xb->raw_size;
@@ -1122,7 +1133,8 @@ enum rp_status rp_diff_write_text(const struct rp_diff_report *r, FILE *fp, stru
 		rp_buf_addf(&b, NULL, "members:\n");
 		for (size_t i = 0; i < r->nitems; i++) {
 			if (r->omitted && i == r->head)
-				rp_buf_addf(&b, NULL, "  [... %zu members omitted ...]\n", r->omitted);
+				rp_buf_addf(&b, NULL, "  [... %zu members omitted ...]\n",
+					    r->omitted);
 			text_item(&b, &r->items[i]);
 		}
 		rp_buf_addf(&b, NULL,

@@ -145,8 +145,8 @@ enum rp_status rp_diff_write_json(const struct rp_diff_report *r, FILE *fp, stru
 								 : json_null());
 		json_object_set_new(root, "unsafe_paths", u);
 	}
-	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', fp) == EOF ||
-	    ferror(fp))
+	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+	    fputc('\n', fp) == EOF || ferror(fp))
 		rc = rp_errf(e, RP_EIO, "cannot write the JSON report");
 	json_decref(root);
 	return rc;

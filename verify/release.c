@@ -39,6 +39,29 @@ const char *rp_release_name_problem(const char *name)
 	return NULL;
 }
 
+enum rp_status rp_release_parent_ok(const char *path, struct rp_err *e)
+{
+	char *copy, *slash;
+	const char *parent;
+	size_t n;
+	enum rp_status rc = RP_OK;
+
+	if (strcmp(path, "-") == 0)
+		return RP_OK;
+	copy = rp_xstrdup(path);
+	n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	slash = strrchr(copy, '/');
+	if (slash)
+		slash[slash == copy ? 1 : 0] = '\0';
+	parent = slash ? copy : ".";
+	if (access(parent, W_OK | X_OK) != 0)
+		rc = rp_err_sys(e, RP_EIO, errno, "cannot create files in '%s'", parent);
+	free(copy);
+	return rc;
+}
+
 enum rp_status rp_release_out_ok(const char *dir, struct rp_err *e)
 {
 	struct stat st;
@@ -48,7 +71,7 @@ enum rp_status rp_release_out_ok(const char *dir, struct rp_err *e)
 
 	if (lstat(dir, &st) != 0) {
 		if (errno == ENOENT)
-			return RP_OK;
+			return rp_release_parent_ok(dir, e);
 		return rp_err_sys(e, RP_EIO, errno, "cannot stat '%s'", dir);
 	}
 	if (!S_ISDIR(st.st_mode))

@@ -27,10 +27,17 @@
 const char *rp_release_name_problem(const char *name);
 
 /*
- * Check that dir can receive a release: absent, or an empty directory. RP_EIO naming dir
- * otherwise ("exists and is not empty", "is not a directory"), or when it cannot be read.
+ * Check that dir can receive a release: absent (in a writable parent directory), or an
+ * empty directory. RP_EIO naming dir otherwise ("exists and is not empty", "is not a
+ * directory"), or when it or its parent cannot be read or written.
  */
 enum rp_status rp_release_out_ok(const char *dir, struct rp_err *e);
+
+/*
+ * Check, before long work, that a file can later be created at path: its parent directory
+ * exists and is writable. "-" is fine. RP_EIO naming the directory otherwise.
+ */
+enum rp_status rp_release_parent_ok(const char *path, struct rp_err *e);
 
 /* A release being written: a staging directory next to the final one, renamed at the end. */
 struct rp_release_stage {

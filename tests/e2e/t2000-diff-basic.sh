@@ -44,6 +44,14 @@ test_expect_success 'plain files: identical and different' '
 	grep "first difference at offset 2" out
 '
 
+test_expect_success 'ustar vs GNU headers, same members: equal, encoding named' '
+	tar --format=ustar --owner=0 --group=0 --mtime=@5 --sort=name -cf u.tar src &&
+	tar --format=gnu --owner=0 --group=0 --mtime=@5 --sort=name -cf g.tar src &&
+	test_must_fail cmp -s u.tar g.tar &&
+	reprove diff u.tar g.tar >out && grep ": equal after normalization$" out &&
+	grep "encoding (headers, padding or compression settings)" out
+'
+
 test_expect_success 'missing input is an I/O error, one line' '
 	test_expect_code 4 reprove diff a.tar.gz nope.tar.gz >out 2>err &&
 	test_one_error_line err && grep "nope.tar.gz" err && test_must_fail test -s out

@@ -71,6 +71,18 @@ test_expect_success 'tar bomb nested in a tar is caught too' '
 	test_expect_code 3 reprove diff nest.tar good.tar 2>err && grep "bomb" err
 '
 
+test_expect_success 'gzip magic without a gzip stream: exit 3 at the top, bytes inside a tree' '
+	printf "\037\213\010not really gzip" >fake.gz &&
+	test_expect_code 3 reprove diff fake.gz good.gz 2>err &&
+	test_one_error_line err && grep "not a valid gzip stream" err &&
+	mkdir f1 f2 && cp fake.gz f1/ && printf "\037\213\010not really gzip!" >f2/fake.gz &&
+	test_expect_code 1 reprove diff f1 f2 >out &&
+	grep "content differs: fake.gz$" out && grep "not decoded" out &&
+	tar -cf ft1.tar -C f1 fake.gz && tar -cf ft2.tar -C f2 fake.gz &&
+	test_expect_code 1 reprove diff ft1.tar ft2.tar >out &&
+	grep "content differs: fake.gz$" out
+'
+
 test_expect_success 'an existing output file survives a failed normalize' '
 	printf "keep me\n" >keep && cp trunc-good.tar.gz tg.tar.gz &&
 	test_expect_code 3 reprove normalize -q tg.tar.gz -o keep 2>err &&

@@ -112,6 +112,21 @@ test_expect_success 'a non-empty --out is refused before building (exit 4), left
 	(cd rel && sha256sum -c --quiet SHA256SUMS)
 '
 
+test_expect_success 'an --out whose parent does not exist is refused before building (exit 4)' '
+	(cd src && test_expect_code 4 reprove gate -k ../k.key --out ../no/such/dir) >out 2>err &&
+	test_one_error_line err && grep "cannot create files in .\.\./no/such." err &&
+	! grep build out
+'
+
+test_expect_success 'a dirty working tree is refused (exit 4) unless --allow-dirty, which is recorded' '
+	sample_repo dirty && echo "# local edit" >>dirty/Makefile &&
+	(cd dirty && test_expect_code 4 reprove gate -k ../k.key --out ../drel --vary none) >out 2>err &&
+	test_one_error_line err && grep "uncommitted changes" err && ! test -e drel &&
+	(cd dirty && reprove gate -k ../k.key --out ../drel --vary none --allow-dirty) >out &&
+	$PY verify --pub k.pub.pem --envelope drel/provenance.intoto.jsonl >d.json &&
+	grep "\"source_dirty\":true" d.json && grep "\"source_dirty\":false" st.json
+'
+
 test_expect_success 'an ECDSA key is refused (exit 2): minisign needs Ed25519' '
 	(cd src && test_expect_code 2 reprove gate -k ../ec.key --out ../x) 2>err &&
 	grep "needs an Ed25519 key" err && ! test -e x
@@ -159,6 +174,23 @@ test_expect_success 'two artifacts with one base name: exit 3, nothing published
 	(cd dup && test_expect_code 3 reprove gate -k ../k.key --out ../duprel --vary none) >out 2>err &&
 	test_one_error_line err && grep "two artifacts named .hello." err &&
 	! test -e duprel && ! ls -A | grep "^\.duprel"
+'
+
+test_expect_success 'equal after normalization (a tar mtime in local time) is published, and says so' '
+	sample_repo eq &&
+	(cd eq && printf "%s\n" "{\"build\": [\"sh\", \"-c\", \"make dist && mkdir -p x && cp README x/ && tar --sort=name --owner=0 --group=0 --numeric-owner --mode=u+rw,go=rX --mtime=2023-01-01T00:00 -cf - x | gzip -n >dist/extra.tar.gz\"]," \
+		"\"artifacts\": [\"dist/*\"]}" >reprove.json &&
+		git add -A && git -c commit.gpgsign=false commit -qm eq) &&
+	(cd eq && reprove gate -k ../k.key --out ../eqrel --vary timezone) >out &&
+	grep "^equal after normalization: dist/extra.tar.gz differs only in what normalization removes" out &&
+	grep "mtime" out &&
+	(cd eqrel && sha256sum -c SHA256SUMS) &&
+	$PY verify --pub k.pub.pem --envelope eqrel/provenance.intoto.jsonl >eq.json &&
+	grep "\"verdict\":\"equal after normalization\"" eq.json &&
+	echo "{\"require_reproducible\": true}" >req.json &&
+	reprove verify eqrel/extra.tar.gz -p k.pub --provenance eqrel/provenance.intoto.jsonl \
+		--policy req.json >out &&
+	grep "^ok *reproducible .*found equal after normalization" out
 '
 
 test_expect_success 'gate --git --ref builds a tag from a clone' '

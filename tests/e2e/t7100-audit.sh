@@ -137,6 +137,12 @@ test_expect_success 'a SHA256SUMS naming a path outside the release is refused (
 	test_one_error_line err && grep "contains ./." err && ! test -e vsa-evil.intoto.jsonl
 '
 
+test_expect_success 'an -o in a missing directory fails before the build (exit 4)' '
+	test_expect_code 4 reprove audit --git "$TEST_DIR/src" --ref v1.0 --release rel \
+		-k aud.key -o no/vsa.intoto.jsonl >out 2>err &&
+	test_one_error_line err && grep "cannot create files in .no." err && ! grep rebuilt out
+'
+
 test_expect_success 'usage errors (exit 2)' '
 	test_expect_code 2 reprove audit --ref v1.0 --release rel -k aud.key 2>err &&
 	grep "\-\-git URL is required" err &&

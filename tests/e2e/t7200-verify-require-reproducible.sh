@@ -56,6 +56,16 @@ test_expect_success 'a verdict edited into the signed payload breaks the signatu
 	grep "dsse-signature" err && ! grep "^verified" out
 '
 
+test_expect_success 'fetch applies the policy too: gate provenance passes, plain provenance fails' '
+	reprove fetch "file://$TEST_DIR/rel/hello" -o got -p k.pub \
+		--provenance "file://$TEST_DIR/rel/provenance.intoto.jsonl" --policy req.json \
+		--no-progress >out 2>&1 &&
+	cmp got rel/hello &&
+	test_expect_code 1 reprove fetch "file://$TEST_DIR/rel/hello" -o got2 -p k.pub \
+		--provenance plain.intoto.jsonl --policy req.json --no-progress >out 2>err &&
+	grep "reproducible" err && ! test -e got2 && ! test -e got2.part
+'
+
 test_expect_success 'a non-boolean require_reproducible is malformed (exit 3)' '
 	test_expect_code 3 reprove verify rel/hello -p k.pub --provenance plain.intoto.jsonl \
 		--policy badreq.json 2>err &&

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,8 @@ int rp_write_all(int fd, const void *p, size_t n)
  */
 #define CLEANUP_MAX 64
 static char *volatile cleanup_paths[CLEANUP_MAX];
+/* Serialises add/remove between threads; the handler only reads, without the lock. */
+static pthread_mutex_t cleanup_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static volatile sig_atomic_t cleanup_deferring, cleanup_sig;
 
@@ -166,25 +169,33 @@ void rp_cleanup_add(const char *path)
 {
 	char *copy = rp_xstrdup(path);
 
+	pthread_mutex_lock(&cleanup_lock);
 	for (int i = 0; i < CLEANUP_MAX; i++) {
 		if (!cleanup_paths[i]) {
 			cleanup_paths[i] = copy;
+			pthread_mutex_unlock(&cleanup_lock);
 			return;
 		}
 	}
+	pthread_mutex_unlock(&cleanup_lock);
 	free(copy); /* full: the file is still removed by commit/abort on normal paths */
 }
 
 void rp_cleanup_remove(const char *path)
 {
+	char *found = NULL;
+
+	pthread_mutex_lock(&cleanup_lock);
 	for (int i = 0; i < CLEANUP_MAX; i++) {
 		char *p = cleanup_paths[i];
 		if (p && strcmp(p, path) == 0) {
 			cleanup_paths[i] = NULL;
-			free(p);
-			return;
+			found = p;
+			break;
 		}
 	}
+	pthread_mutex_unlock(&cleanup_lock);
+	free(found);
 }
 
 static void atomic_release(struct rp_atomic *a)
