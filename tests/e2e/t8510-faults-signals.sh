@@ -1,5 +1,5 @@
 #!/bin/sh
-# SIGINT/SIGTERM in the middle of hash -o, normalize -o, rebuild and fetch: the process dies
+# SIGINT/SIGTERM in the middle of hash -o, normalize -o, rebuild, gate and fetch: the process dies
 # of the signal (exit 128+N), leaves no output or temporary file (fetch keeps only its
 # resumable FILE.part, which is documented), no spool in TMPDIR, and no build process.
 . "$(dirname "$0")/lib.sh"
@@ -62,6 +62,12 @@ if test_have git; then
 			sleep 0.5 && ! pgrep -f 'sleep 323' >/dev/null && clean tmp
 		"
 	done
+	test_expect_success 'gate interrupted: build killed, scratch removed, nothing published' '
+		cd rb && interrupt INT 2 reprove gate -q -k $TESTDATA/keys/minisign-plain.key \
+			--out ../published && cd .. &&
+		test $code -eq 130 && sleep 0.5 && ! pgrep -f "sleep 323" >/dev/null &&
+		clean tmp && { test ! -e published || clean published; }
+	'
 else
 	test_skip 'rebuild interrupted' 'git missing'
 fi
