@@ -26,6 +26,8 @@
 #define SIGFILE_MAX (64 * 1024)
 #define SUMS_MAX (64u << 20)
 #define PROV_MAX (64u << 20)
+/* each envelope costs a signature check per key: bound the work a hostile file can ask */
+#define MAX_ENVELOPES 1024
 
 struct cand {
 	struct rp_dsse_env env;
@@ -278,6 +280,9 @@ static enum rp_status add_cand(struct ctx *c, json_t *obj, const char *where, in
 	} else if (!json_object_get(obj, "payloadType") || !json_object_get(obj, "payload")) {
 		return RP_OK;
 	}
+	if (c->nc >= MAX_ENVELOPES)
+		return rp_errf(c->e, RP_EINPUT, "'%s': more than %d envelopes", c->prov_name,
+			       MAX_ENVELOPES);
 	c->c = rp_xreallocarray(c->c, c->nc + 1, sizeof(*c->c));
 	memset(&c->c[c->nc], 0, sizeof(*c->c));
 	rc = rp_dsse_from_json(&c->c[c->nc].env, env, where, c->e);
@@ -399,6 +404,18 @@ static enum rp_status check_policy(struct ctx *c, struct cand *k)
 	struct rp_statement *st = &k->st;
 	enum rp_status rc;
 
+	if (st->kind == RP_PRED_VSA_V1) {
+		/*
+		 * A VSA signed by a trusted verifier can still say FAILED: its signature alone
+		 * must not make the asset pass.
+		 */
+		json_t *pred = json_object_get(st->root, "predicate");
+		const char *res = json_string_value(json_object_get(pred, "verificationResult"));
+		rc = expect_eq(c, "verification-result", "PASSED", res,
+			       res && strcmp(res, "PASSED") == 0);
+		if (rc)
+			return rc;
+	}
 	if (o->builder_id) {
 		rc = expect_eq(c, "builder-id", o->builder_id, st->builder_id,
 			       st->builder_id && strcmp(o->builder_id, st->builder_id) == 0);

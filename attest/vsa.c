@@ -95,3 +95,18 @@ enum rp_status rp_vsa_build(const struct rp_vsa_params *p, char **json, size_t *
 	*len = strlen(*json);
 	return RP_OK;
 }
+
+enum rp_status rp_vsa_write(const struct rp_seckey *k, const struct rp_vsa_params *p,
+			    const char *out_path, const char *bundle_path, struct rp_err *e)
+{
+	char *st = NULL;
+	size_t len = 0;
+	enum rp_status rc;
+
+	rc = rp_vsa_build(p, &st, &len, e);
+	if (rc)
+		return rc;
+	rc = rp_attest_sign_statement(k, st, len, out_path, bundle_path, e);
+	free(st);
+	return rc;
+}

@@ -41,4 +41,8 @@ struct rp_vsa_params {
 enum rp_status rp_vsa_build(const struct rp_vsa_params *p, char **json, size_t *len,
 			    struct rp_err *e);
 
+/* rp_vsa_build + rp_attest_sign_statement: what `audit` calls to sign its verdict. */
+enum rp_status rp_vsa_write(const struct rp_seckey *k, const struct rp_vsa_params *p,
+			    const char *out_path, const char *bundle_path, struct rp_err *e);
+
 #endif

@@ -35,6 +35,7 @@ test_expect_success 'reprove verify accepts what minisign -S writes (prehashed a
 	minisign -S -W -s $K/minisign-plain.key -m asset.bin -x ms.minisig >/dev/null &&
 	reprove verify asset.bin -p $K/minisign-plain.pub --sig ms.minisig >out &&
 	grep "^ok    signature" out &&
+	grep "^ok    digest .*sha256:$(sha256sum asset.bin | cut -c1-64)$" out &&
 	minisign -S -l -W -s $K/minisign-plain.key -m small.txt -x legacy.minisig >/dev/null &&
 	sed -n 2p legacy.minisig | base64 -d | head -c 2 | grep -x Ed &&
 	reprove verify small.txt -p $K/minisign-plain.pub --sig legacy.minisig

@@ -97,13 +97,16 @@ test_expect_success 'audit against it exits 1, names the artifact, shows the mem
 	! grep "^PASSED" out
 '
 
-test_expect_success 'the FAILED verdict is signed; verify --policy require_reproducible rejects it' '
+test_expect_success 'the FAILED verdict is signed; verify rejects it, with or without a policy' '
 	$PY verify --pub aud.pub.pem --envelope vsa-bad.intoto.jsonl >vb.json &&
 	grep "\"verificationResult\":\"FAILED\"" vb.json &&
 	grep "\"verifiedLevels\":\[\]" vb.json &&
 	test_expect_code 1 reprove verify bad/hello-1.0.tar.gz -p aud.pub \
 		--provenance vsa-bad.intoto.jsonl --policy policy.json >out 2>err &&
-	grep "reproducible" err && grep "FAILED" err && ! grep "^verified" out
+	grep "verification-result" err && grep "FAILED" err && ! grep "^verified" out &&
+	test_expect_code 1 reprove verify bad/hello-1.0.tar.gz -p aud.pub \
+		--provenance vsa-bad.intoto.jsonl >out 2>err &&
+	grep "verification-result" err && grep "FAILED" err && ! grep "^verified" out
 '
 
 test_expect_success 'an artifact that does not match the published SHA256SUMS is named' '

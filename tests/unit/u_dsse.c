@@ -2,6 +2,7 @@
  * Unit tests for attest/dsse.c: PAE bytes, base64 alphabets, the published DSSE vector
  * (ECDSA P-256, raw r||s), sign/verify round trips and tampering.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "harness.h"
 #include "keys.h"
 #include "statement.h"
+#include "verify.h"
 #include "vsa.h"
 
 static char *vec_path(const char *name)
@@ -160,6 +162,39 @@ TEST(vsa_signed_and_verified)
 						       "verificationResult")), "PASSED");
 	rp_statement_release(&st);
 	free(json);
+	{
+		/* signed and written as an .intoto.jsonl line, verified by the verify pipeline */
+		struct rp_seckey k;
+		struct rp_verify_opts o;
+		struct rp_verify_asset a;
+		struct rp_verify_report *r = NULL;
+		char out[4200], pub[4200];
+		const char *keys[] = { pub };
+		struct rp_buf pb = RP_BUF_INIT(1 << 16);
+		FILE *fp;
+		CHECK_STATUS(rp_crypto_init(NULL), RP_OK);
+		CHECK_STATUS(rp_seckey_generate(&k, RP_KEY_ECDSA_P256, NULL), RP_OK);
+		snprintf(out, sizeof(out), "%s/vsa.intoto.jsonl", rp_test_dir());
+		snprintf(pub, sizeof(pub), "%s/k.pub.pem", rp_test_dir());
+		CHECK_STATUS(rp_pubkey_pem(&k.pub, &pb, NULL), RP_OK);
+		fp = fopen(pub, "w");
+		CHECK(fp && fwrite(pb.data, 1, pb.len, fp) == pb.len);
+		if (fp)
+			fclose(fp);
+		CHECK_STATUS(rp_vsa_write(&k, &p, out, NULL, NULL), RP_OK);
+		memset(&o, 0, sizeof(o));
+		memset(&a, 0, sizeof(a));
+		o.keys = keys;
+		o.nkeys = 1;
+		o.provenance = out;
+		o.builder_id = RP_DEFAULT_VERIFIER;
+		a.name = "app.tar.gz";
+		memcpy(a.sha256, s.sha256, 32);
+		CHECK_STATUS(rp_verify_run(&o, &a, 1, &r, NULL), RP_OK);
+		rp_verify_report_free(r);
+		rp_buf_release(&pb);
+		rp_seckey_release(&k);
+	}
 	p.resource_uri = NULL;
 	CHECK_STATUS(rp_vsa_build(&p, &json, &len, NULL), RP_EUSAGE);
 }
