@@ -259,6 +259,12 @@ enum rp_status rp_minisign_sec_parse(struct rp_seckey *k, const char *text, size
 			raw[SK_OFF_KNSK + i] ^= stream[i];
 	}
 	seckey_chk(raw + SK_OFF_KNSK, raw + SK_OFF_KNSK + 8, chk);
+	/*
+	 * minisign 0.11 `-G -W` writes an all-zero checksum in unencrypted keys (and does not
+	 * check it when loading them): accept that, so its keys work here too.
+	 */
+	if (!encrypted && sodium_is_zero(raw + SK_OFF_KNSK + 72, 32))
+		memcpy(chk, raw + SK_OFF_KNSK + 72, 32);
 	if (sodium_memcmp(chk, raw + SK_OFF_KNSK + 72, 32) != 0) {
 		rc = rp_errf(e, RP_EINPUT, encrypted ? "'%s': wrong passphrase for this key"
 						     : "'%s': secret key checksum mismatch", name);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -299,6 +300,9 @@ enum rp_status rp_attest_sign_statement(const struct rp_seckey *k, const char *s
 		}
 	}
 	rc = rp_atomic_commit(&a, e);
+	/* stdio buffers until commit: a full disk can fail this one after the bundle landed */
+	if (rc && bundle_path)
+		unlink(bundle_path);
 out:
 	free(line);
 	free(btext);

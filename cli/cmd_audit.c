@@ -18,6 +18,7 @@
 #include "gate.h"
 #include "hash.h"
 #include "keys.h"
+#include "file.h"
 #include "mem.h"
 #include "out.h"
 #include "passphrase.h"
@@ -282,7 +283,11 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	}
 	keep = rp_xasprintf("%s/keep", scratch);
 	o.keep_dir = keep;
+	/* a signal stops the build; the scratch tree is removed at out: before we die of it */
+	rp_cleanup_defer(1);
 	rc = rp_rebuild_run(&o, &r, &tail, e);
+	if (rp_cleanup_pending())
+		goto out;
 	if (rc) {
 		if (tail) {
 			rp_msg_error("%s", e->msg);
@@ -407,6 +412,7 @@ out:
 	/* the report before main's error line, even through a pipe */
 	fflush(stdout);
 	rp_release_remove_tree(scratch);
+	rp_cleanup_defer(0); /* re-raises a signal that arrived during the rebuild */
 	rp_release_close(&rel);
 	rp_seckey_release(&k);
 	rp_rebuild_report_free(r);

@@ -320,7 +320,11 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 	}
 	keep = rp_xasprintf("%s/keep", scratch);
 	o.keep_dir = keep;
+	/* a signal stops the build; the scratch tree is removed at out: before we die of it */
+	rp_cleanup_defer(1);
 	rc = rp_rebuild_run(&o, &r, &tail, e);
+	if (rp_cleanup_pending())
+		goto out;
 	if (rc) {
 		if (tail) {
 			rp_msg_error("%s", e->msg);
@@ -380,6 +384,7 @@ out:
 	fflush(stdout);
 	/* the kept first build was only needed for copying the artifacts */
 	rp_release_remove_tree(scratch);
+	rp_cleanup_defer(0); /* re-raises a signal that arrived during the rebuild */
 	rp_seckey_release(&k);
 	rp_rebuild_report_free(r);
 	free(text);

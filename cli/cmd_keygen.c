@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "file.h"
@@ -133,10 +134,20 @@ static enum rp_status cmd_keygen(int argc, char **argv, struct rp_err *e)
 	if (rc)
 		goto out;
 	rc = put(pk_path, &sk, 0600, force, e);
-	if (!rc && type == RP_KEY_ED25519)
+	if (!rc && type == RP_KEY_ED25519) {
 		rc = put(pub_path, &pub, 0644, force, e);
-	if (!rc)
+		if (rc)
+			unlink(pk_path);
+	}
+	if (!rc) {
 		rc = put(pem_path, &pem, 0644, force, e);
+		/* a full disk on the last file must not leave half a key pair behind */
+		if (rc) {
+			unlink(pk_path);
+			if (type == RP_KEY_ED25519)
+				unlink(pub_path);
+		}
+	}
 	if (!rc) {
 		char d[256];
 		free(k.pub.source);

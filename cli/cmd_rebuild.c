@@ -198,7 +198,10 @@ static enum rp_status cmd_rebuild(int argc, char **argv, struct rp_err *e)
 	o.runs = runs ? (unsigned)runs : o.vary ? 3 : 2;
 	o.progress = on_progress;
 
+	/* a signal stops the build; the scratch tree is removed before we die of it */
+	rp_cleanup_defer(1);
 	rc = rp_rebuild_run(&o, &r, &tail, e);
+	rp_cleanup_defer(0);
 	if (rc) {
 		if (tail) {
 			/* The error line first (the contract), then what the build said last. */

@@ -456,12 +456,29 @@ out:
 	return rc;
 }
 
+/* Does path (whose last component is not followed) resolve to somewhere below root? */
+static int inside_tree(const char *root, const char *path)
+{
+	char *slash = strrchr(path, '/');
+	char *dir, real[PATH_MAX];
+	size_t n = strlen(root);
+	int ok;
+
+	if (!slash)
+		return 0;
+	dir = rp_xstrndup(path, (size_t)(slash - path));
+	ok = realpath(dir, real) && strncmp(real, root, n) == 0 && (real[n] == '/' || !real[n]);
+	free(dir);
+	return ok;
+}
+
 /* Every regular file the recipe's globs match in tree, hashed, sorted by name. */
 static enum rp_status collect(const struct ctx *c, const char *tree, unsigned idx,
 			      struct artlist *l, struct rp_err *e)
 {
 	struct rp_buf esc = RP_BUF_INIT(PATH_MAX * 2);
 	enum rp_status rc = RP_OK;
+	char treereal[PATH_MAX];
 	size_t prefix, i, j;
 
 	/* The tree's own name must not be read as a pattern. */
@@ -475,6 +492,10 @@ static enum rp_status collect(const struct ctx *c, const char *tree, unsigned id
 	}
 	rp_buf_add(&esc, "/", 1, NULL);
 	prefix = strlen(tree) + 1;
+	if (!realpath(tree, treereal)) {
+		rc = rp_err_sys(e, RP_EIO, errno, "cannot resolve '%s'", tree);
+		goto out;
+	}
 	for (i = 0; i < c->r->recipe.nartifacts; i++) {
 		const char *pat = c->r->recipe.artifacts[i];
 		char *full = rp_xasprintf("%s%s", esc.data, pat);
@@ -495,6 +516,17 @@ static enum rp_status collect(const struct ctx *c, const char *tree, unsigned id
 			const char *rel = g.gl_pathv[j] + prefix;
 			if (strlen(g.gl_pathv[j]) <= prefix || lstat(g.gl_pathv[j], &st) < 0)
 				continue;
+			/*
+			 * glob() follows symlinked directories the build made ("dist/d -> /etc"
+			 * makes "dist/d/shadow" match): an artifact must resolve inside the tree,
+			 * or a build could publish any file the user can read.
+			 */
+			if (!inside_tree(treereal, g.gl_pathv[j])) {
+				rc = rp_errf(e, RP_EIO,
+					     "run %u: artifact '%s' resolves outside the source tree",
+					     idx, rel);
+				break;
+			}
 			if (S_ISREG(st.st_mode))
 				art_add(l, rel);
 			else if (S_ISDIR(st.st_mode))

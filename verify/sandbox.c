@@ -460,7 +460,16 @@ enum rp_status rp_sandbox_run(const struct rp_sandbox_opts *o, struct rp_sandbox
 			if (ms < 0 || lms < ms)
 				ms = lms;
 		}
-		k = poll(pf, (nfds_t)nfds, ms);
+		k = rp_cleanup_pending() ? -1 : poll(pf, (nfds_t)nfds, ms);
+		if (rp_cleanup_pending()) {
+			/* SIGINT/SIGTERM: stop the build now so the caller can clean up */
+			rc = rp_errf(e, RP_EIO, "sandbox: interrupted by signal %d",
+				     rp_cleanup_pending());
+			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			goto out;
+		}
 		if (k < 0 && errno != EINTR) {
 			rc = rp_err_sys(e, RP_EIO, errno, "sandbox: poll");
 			kill(pid, SIGKILL);

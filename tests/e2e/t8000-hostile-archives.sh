@@ -39,13 +39,12 @@ no_escape() { # nothing was created outside the scratch dir
 
 for f in evil-ustar.tar evil-pax.tar evil.zip; do
 	test_expect_success "$f: unsafe members compared as data, warned about, never written" "
-		cp $f copy-$f &&
-		timeout 60 reprove diff $f copy-$f >out 2>err &&
-		grep 'identical' out && cat out err | grep 'unsafe paths' &&
-		cat out err | grep -E 'absolute path|\\.\\.' &&
-		timeout 60 reprove normalize -q --epoch 0 $f -o norm-$f 2>err &&
+		timeout 60 reprove normalize -q --epoch 1700000000 $f -o norm-$f 2>err &&
 		test -s norm-$f && no_escape &&
-		timeout 60 reprove normalize -q --epoch 0 --check norm-$f
+		timeout 60 reprove normalize -q --epoch 1700000000 --check norm-$f &&
+		timeout 60 reprove diff $f norm-$f >out 2>err &&
+		grep -E 'identical|equal after normalization' out && cat out err | grep 'unsafe paths' &&
+		cat out err | grep -E 'absolute path|\\.\\.' && no_escape
 	"
 done
 
@@ -104,13 +103,14 @@ max_rss_ok() { # CMD... : runs CMD, exit status kept; fails if max RSS > 400 MiB
 	return $code
 }
 
+printf 'small\n' >small
 if [ -x /usr/bin/time ]; then
 	# 1 GiB of zeros as a multi-member gzip made of 16 copies of a 64 MiB member: ~1 MB
 	head -c 67108864 /dev/zero | gzip -9 -n >z64.gz
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat z64.gz; done >bomb.gz
 	test_expect_success 'gzip bomb (1 GiB of zeros in ~1 MB): exit 3, bounded memory, no output' '
 		test "$(wc -c <bomb.gz)" -lt 2000000 &&
-		test_expect_code 3 max_rss_ok timeout 120 reprove diff bomb.gz bomb.gz >out 2>err &&
+		test_expect_code 3 max_rss_ok timeout 120 reprove diff bomb.gz small >out 2>err &&
 		test_one_error_line err && test "$(wc -l <err)" -eq 1 && grep "bomb" err &&
 		test ! -s out &&
 		test_expect_code 3 max_rss_ok timeout 120 reprove normalize -q bomb.gz -o b.out 2>err &&
@@ -121,7 +121,7 @@ if [ -x /usr/bin/time ]; then
 	head -c 1073741824 /dev/zero | zip -q -9 zbomb.zip -
 	test_expect_success 'zip bomb (1 GiB of zeros in ~1 MB): exit 3, bounded memory, no output' '
 		test "$(wc -c <zbomb.zip)" -lt 2000000 &&
-		test_expect_code 3 max_rss_ok timeout 120 reprove diff zbomb.zip zbomb.zip >out 2>err &&
+		test_expect_code 3 max_rss_ok timeout 120 reprove diff zbomb.zip small >out 2>err &&
 		test_one_error_line err && test "$(wc -l <err)" -eq 1 && grep "bomb" err &&
 		test ! -s out &&
 		test_expect_code 3 max_rss_ok timeout 120 reprove normalize -q zbomb.zip -o zb.out 2>err &&

@@ -68,7 +68,7 @@ def seck(lines=None, raw=None):
     n += 1
 seck([sec[0], b64(sk[:2] + b"Xx" + sk[4:])])      # unknown KDF
 seck([sec[0], b64(sk[:-1])])                      # short
-seck([sec[0], b64(sk[:-32] + bytes(32))])         # checksum wrong
+seck([sec[0], b64(sk[:-32] + bytes([1] * 32))])   # checksum wrong
 seck([sec[0], "A" * (10 << 20)])
 seck(["-----BEGIN PRIVATE KEY-----", b64(os.urandom(48)), "-----END PRIVATE KEY-----"])
 seck(["-----BEGIN ENCRYPTED PRIVATE KEY-----", b64(os.urandom(100)), "-----END ENCRYPTED PRIVATE KEY-----"])
@@ -131,6 +131,15 @@ test_expect_success 'a wrong passphrase: exit 3 or 1, no signature, key named' '
 		>out 2>err; code=$?; } &&
 	case $code in 1|3) ;; *) false ;; esac && one_line err && test ! -e c.txt.minisig
 '
+if test_have minisign; then
+	test_expect_success 'an unencrypted minisign -W key (all-zero checksum) signs, minisign verifies' '
+		cp $ASSET d.txt &&
+		reprove sign -k $K/minisign-plain.key d.txt </dev/null &&
+		minisign -V -q -p $MS -m d.txt
+	'
+else
+	test_skip 'minisign -W key interop' 'minisign missing'
+fi
 
 # A SHA256SUMS line of 10 MB, and one of 10 MB without a newline
 test_expect_success 'SHA256SUMS with a 10 MB line: check and verify exit 3, one line' '

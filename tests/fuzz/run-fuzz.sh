@@ -39,6 +39,7 @@ for t in $targets; do
 	grep -E '^(#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|stat::peak_rss_mb)|cov:' \
 		"$B/fuzz_$t.log" | tail -n 3
 	# keep the corpus small: merge only inputs that add coverage
-	"$B/fuzz_$t" -merge=1 "tests/fuzz/corpus/$t" "$work" >/dev/null 2>&1 || true
+	"$B/fuzz_$t" -merge=1 -rss_limit_mb=2048 -malloc_limit_mb=${FUZZ_MALLOC_MB:-8192} \
+		-artifact_prefix="$B/" "tests/fuzz/corpus/$t" "$work" >/dev/null 2>&1 || true
 done
 exit $status

@@ -107,15 +107,50 @@ static char *volatile cleanup_paths[CLEANUP_MAX];
 /* Serialises add/remove between threads; the handler only reads, without the lock. */
 static pthread_mutex_t cleanup_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void cleanup_handler(int sig)
+static volatile sig_atomic_t cleanup_deferring, cleanup_sig;
+
+static void cleanup_unlink_all(void)
 {
 	for (int i = 0; i < CLEANUP_MAX; i++) {
 		char *p = cleanup_paths[i];
 		if (p)
 			unlink(p);
 	}
+}
+
+static void cleanup_handler(int sig)
+{
+	/* deferred: the caller stops, cleans up and dies; a second signal is not deferred */
+	if (cleanup_deferring && !cleanup_sig) {
+		cleanup_sig = sig;
+		return;
+	}
+	cleanup_unlink_all();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+void rp_cleanup_defer(int on)
+{
+	int sig;
+
+	if (on) {
+		cleanup_sig = 0;
+		cleanup_deferring = 1;
+		return;
+	}
+	cleanup_deferring = 0;
+	sig = cleanup_sig;
+	if (sig) {
+		cleanup_unlink_all();
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+}
+
+int rp_cleanup_pending(void)
+{
+	return cleanup_sig;
 }
 
 void rp_cleanup_install(void)

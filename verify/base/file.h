@@ -66,6 +66,16 @@ void rp_atomic_abort(struct rp_atomic *a);
  * re-raise the signal. Called once by main().
  */
 void rp_cleanup_install(void);
+/*
+ * Defer fatal signals while a caller that must clean up itself runs (a rebuild's scratch
+ * tree and sandboxed processes cannot be dealt with from a signal handler). Between
+ * rp_cleanup_defer(1) and rp_cleanup_defer(0), the first SIGINT/SIGTERM/SIGHUP is only
+ * recorded: rp_cleanup_pending() returns it (0 if none) so long waits can stop, and
+ * rp_cleanup_defer(0) then removes the registered files and re-raises it (the process
+ * dies by that signal). A second signal while one is pending is not deferred. For cli/.
+ */
+void rp_cleanup_defer(int on);
+int rp_cleanup_pending(void);
 /* Register/unregister a path for removal on a fatal signal (copied; at most 64 at once). */
 void rp_cleanup_add(const char *path);
 void rp_cleanup_remove(const char *path);
