@@ -579,12 +579,23 @@ static void finish_arch(struct rp_arch *a)
 	rp_buf_release(&b);
 }
 
+#define DOS_EPOCH 315532800 /* 1980-01-01T00:00:00Z, the earliest DOS date */
+
 static void normalize_entry(struct scan *s, enum rp_arch_kind kind, struct rp_arch_entry *t)
 {
 	const struct rp_norm *n = &s->o->norm;
 
+	int64_t was, now;
+
 	t->nmtime = n->clamp ? (t->mtime < n->epoch ? t->mtime : n->epoch) : n->epoch;
-	if (t->nmtime != t->mtime)
+	was = t->mtime;
+	now = t->nmtime;
+	if (kind == RP_ARCH_ZIP) {
+		/* DOS times stop at 1980-01-01: an earlier epoch cannot change a zip's times */
+		was = was < DOS_EPOCH ? DOS_EPOCH : was;
+		now = now < DOS_EPOCH ? DOS_EPOCH : now;
+	}
+	if (now != was)
 		t->dropped |= RP_DROP_MTIME;
 	if (t->uid || t->gid)
 		t->dropped |= RP_DROP_OWNER;

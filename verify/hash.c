@@ -259,6 +259,10 @@ static enum rp_status walk(struct sink *l, int dirfd, const char *open_prefix,
 		npath = join(name_prefix, d->d_name);
 		if (S_ISREG(st.st_mode)) {
 			sink_push(l, opath, npath, (uint64_t)st.st_size, 0);
+			if (l->engine)
+				l->chunks[(l->n - 1) / CHUNK_ITEMS][(l->n - 1) % CHUNK_ITEMS].nofollow = 1;
+			else
+				l->list->items[l->list->n - 1].nofollow = 1;
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {

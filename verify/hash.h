@@ -48,6 +48,8 @@ struct rp_hash_item {
 	char *name;      /* name to report, as DESIGN's hash contract says (owned) */
 	uint64_t size;   /* from stat, used for scheduling (largest first); bytes hashed after */
 	int nonreg;      /* not a regular file (stdin, FIFO, device): read sequentially */
+	int nofollow;    /* found by a directory walk: a symlink or FIFO swapped in since the
+			  * walk is an error, not followed (names given by the user follow links) */
 	unsigned char digest[RP_SHA256_LEN];
 	int err;         /* 0, or the errno of a failed open/read of this file */
 };

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hash.h"
@@ -140,10 +141,20 @@ static void hash_one_pread(struct rp_hash_item *it, unsigned char *buf)
 	if (strcmp(it->path, "-") == 0 && it->nonreg)
 		fd = dup(0);
 	else
-		fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+					    (it->nofollow ? O_NOFOLLOW | O_NONBLOCK : 0));
 	if (fd < 0) {
 		it->err = errno;
 		return;
+	}
+	if (it->nofollow) {
+		struct stat st;
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			/* replaced by something else since the walk saw a regular file */
+			it->err = EINVAL;
+			close(fd);
+			return;
+		}
 	}
 	rp_sha256_init(&h);
 	for (;;) {
@@ -279,8 +290,13 @@ static void start_file(struct worker *w, int s, struct rp_hash_item *it)
 	rp_sha256_init(&sl->h);
 	/* Opening into a slot that still holds the previous file replaces (closes) it. */
 	sqe = get_sqe(w);
-	io_uring_prep_openat_direct(sqe, AT_FDCWD, it->path, O_RDONLY | O_NOCTTY, 0,
-				    (unsigned)s);
+	/*
+	 * A walked file swapped for a FIFO opens without blocking and then fails the
+	 * positioned read (ESPIPE); one swapped for a symlink fails the open (ELOOP).
+	 */
+	io_uring_prep_openat_direct(sqe, AT_FDCWD, it->path,
+				    O_RDONLY | O_NOCTTY | (it->nofollow ? O_NOFOLLOW | O_NONBLOCK : 0),
+				    0, (unsigned)s);
 	sqe->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
 	io_uring_sqe_set_data64(sqe, ud(sl, s, 0, OP_OPEN));
 	queue_buf(w, s, 0);

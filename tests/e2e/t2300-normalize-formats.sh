@@ -151,4 +151,11 @@ test_expect_success 'a plain file is not an archive: exit 3, nothing written' '
 	test_one_error_line err && grep "not an archive" err && test ! -e p.out
 '
 
+test_expect_success 'a zip normalized at an epoch before 1980 then checks clean' '
+	mkdir z0 && echo a >z0/a && (cd z0 && zip -q -X ../z0.zip a) &&
+	reprove normalize -q --epoch 0 z0.zip -o z0n.zip &&
+	reprove normalize -q --epoch 0 --check z0n.zip &&
+	reprove normalize -q --epoch 1000 --check z0n.zip
+'
+
 test_done
