@@ -291,8 +291,9 @@ static void start_file(struct worker *w, int s, struct rp_hash_item *it)
 	/* Opening into a slot that still holds the previous file replaces (closes) it. */
 	sqe = get_sqe(w);
 	/*
-	 * A walked file swapped for a FIFO opens without blocking and then fails the
-	 * positioned read (ESPIPE); one swapped for a symlink fails the open (ELOOP).
+	 * A walked file swapped for a symlink since the walk fails the open (ELOOP); one
+	 * swapped for a FIFO opens without blocking and reads as empty, as a truncated file
+	 * would, instead of hanging the worker.
 	 */
 	io_uring_prep_openat_direct(sqe, AT_FDCWD, it->path,
 				    O_RDONLY | O_NOCTTY | (it->nofollow ? O_NOFOLLOW | O_NONBLOCK : 0),

@@ -164,3 +164,37 @@ TEST(engine_uring_equals_pread)
 		free(a[i].path);
 	free(data);
 }
+
+/* Walked files swapped after the walk: a symlink is not followed, a FIFO does not block. */
+TEST(engine_walked_files_not_followed)
+{
+	char target[4200], link[4200], fifo[4200];
+	struct rp_err e = RP_ERR_INIT;
+	FILE *fp;
+
+	snprintf(target, sizeof(target), "%s/target", rp_test_dir());
+	snprintf(link, sizeof(link), "%s/link", rp_test_dir());
+	snprintf(fifo, sizeof(fifo), "%s/fifo", rp_test_dir());
+	fp = fopen(target, "w");
+	fputs("secret", fp);
+	fclose(fp);
+	CHECK(symlink(target, link) == 0);
+	CHECK(mkfifo(fifo, 0600) == 0);
+	for (int pread_only = 0; pread_only < 2; pread_only++) {
+		struct rp_hash_item it[2];
+		struct rp_hash_opts o;
+		memset(it, 0, sizeof(it));
+		memset(&o, 0, sizeof(o));
+		o.force_pread = pread_only;
+		it[0].path = link;
+		it[0].name = link;
+		it[0].nofollow = 1;
+		it[1].path = fifo;
+		it[1].name = fifo;
+		it[1].nofollow = 1;
+		CHECK_STATUS(rp_hash_run(it, 2, &o, &e), RP_EIO);
+		CHECK_EQ_INT(it[0].err, ELOOP);
+		/* no hang; a FIFO with no writer reads as empty (like a truncated file) or fails */
+		CHECK(it[1].err != 0 || it[1].size == 0);
+	}
+}
