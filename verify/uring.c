@@ -307,13 +307,13 @@ static void start_file(struct worker *w, int s, struct rp_hash_item *it)
 	/* Opening into a slot that still holds the previous file replaces (closes) it. */
 	sqe = get_sqe(w);
 	/*
-	 * A walked file swapped for a symlink since the walk fails the open (ELOOP); one
-	 * swapped for a FIFO opens without blocking and reads as empty, as a truncated file
-	 * would, instead of hanging the worker.
+	 * A walked file swapped for a symlink since the walk fails the open (ELOOP). Not
+	 * O_NONBLOCK as the pread path does: io_uring honours it on regular files and would
+	 * answer -EAGAIN to every read of an uncached page instead of waiting for it.
 	 */
 	io_uring_prep_openat_direct(sqe, AT_FDCWD, it->path,
-				    O_RDONLY | O_NOCTTY | (it->nofollow ? O_NOFOLLOW | O_NONBLOCK : 0),
-				    0, (unsigned)s);
+				    O_RDONLY | O_NOCTTY | (it->nofollow ? O_NOFOLLOW : 0), 0,
+				    (unsigned)s);
 	sqe->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
 	io_uring_sqe_set_data64(sqe, ud(sl, s, 0, OP_OPEN));
 	queue_buf(w, s, 0);
