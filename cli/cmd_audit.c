@@ -271,16 +271,9 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 		}
 	}
 
-	{
-		const char *t = getenv("TMPDIR");
-		scratch = rp_xasprintf("%s/reprove-audit.XXXXXX", t && *t ? t : "/tmp");
-	}
-	if (!mkdtemp(scratch)) {
-		rc = rp_err_sys(e, RP_EIO, errno, "cannot create a scratch directory");
-		free(scratch);
-		scratch = NULL;
+	rc = rp_mkscratch("audit", &scratch, e);
+	if (rc)
 		goto out;
-	}
 	keep = rp_xasprintf("%s/keep", scratch);
 	o.keep_dir = keep;
 	/* a signal stops the build; the scratch tree is removed at out: before we die of it */
@@ -291,16 +284,7 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	if (rc) {
 		if (tail) {
 			rp_msg_error("%s", e->msg);
-			fprintf(stderr, "reprove: audit: last lines of the build log:\n");
-			for (const char *p = tail; *p;) {
-				size_t n = strcspn(p, "\n");
-				char line[1024];
-				snprintf(line, sizeof(line), "%.*s", (int)(n < 1000 ? n : 1000), p);
-				fprintf(stderr, "  | %s\n", rp_sanitize(line, sizeof(line), line));
-				p += n;
-				if (*p)
-					p++;
-			}
+			cli_print_log_tail(tail);
 			rp_err_clear(e);
 		}
 		goto out;

@@ -59,19 +59,6 @@ static int verdict_ok(const struct rp_rebuild_report *r)
 }
 
 /* Print text indented, one sanitized line at a time. */
-static void print_indented(FILE *fp, const char *text, const char *indent)
-{
-	for (const char *p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		char line[1024];
-		snprintf(line, sizeof(line), "%.*s", (int)(n < 1000 ? n : 1000), p);
-		fprintf(fp, "%s%s\n", indent, rp_sanitize(line, sizeof(line), line));
-		p += n;
-		if (*p)
-			p++;
-	}
-}
-
 static void print_report(FILE *fp, const struct rp_rebuild_report *r)
 {
 	char nm[512];
@@ -98,7 +85,7 @@ static void print_report(FILE *fp, const struct rp_rebuild_report *r)
 			fprintf(fp, "  %s: %s\n", rp_sanitize(nm, sizeof(nm), a->name),
 				rp_artifact_result_name(a->result));
 			if (a->diff)
-				print_indented(fp, a->diff, "    ");
+				cli_print_indented(fp, a->diff, "    ");
 		}
 	}
 	/* skipped variations, grouped by reason: "a, b (why); c (why)" */
@@ -308,16 +295,9 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 		goto out;
 	}
 
-	{
-		const char *t = getenv("TMPDIR");
-		scratch = rp_xasprintf("%s/reprove-gate.XXXXXX", t && *t ? t : "/tmp");
-	}
-	if (!mkdtemp(scratch)) {
-		rc = rp_err_sys(e, RP_EIO, errno, "cannot create a scratch directory");
-		free(scratch);
-		scratch = NULL;
+	rc = rp_mkscratch("gate", &scratch, e);
+	if (rc)
 		goto out;
-	}
 	keep = rp_xasprintf("%s/keep", scratch);
 	o.keep_dir = keep;
 	/* a signal stops the build; the scratch tree is removed at out: before we die of it */
@@ -328,8 +308,7 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 	if (rc) {
 		if (tail) {
 			rp_msg_error("%s", e->msg);
-			fprintf(stderr, "reprove: gate: last lines of the build log:\n");
-			print_indented(stderr, tail, "  | ");
+			cli_print_log_tail(tail);
 			fprintf(stderr, "reprove: gate: nothing published to '%s'\n", out);
 			rp_err_clear(e);
 		}

@@ -76,20 +76,8 @@ static void print_text(FILE *fp, const struct rp_rebuild_report *r)
 				continue;
 			fprintf(fp, "  %s: %s\n", rp_sanitize(nm, sizeof(nm), a->name),
 				rp_artifact_result_name(a->result));
-			if (a->diff) {
-				const char *p = a->diff;
-				while (*p) {
-					size_t n = strcspn(p, "\n");
-					char line[1024];
-					snprintf(line, sizeof(line), "%.*s",
-						 (int)(n < 1000 ? n : 1000), p);
-					fprintf(fp, "    %s\n",
-						rp_sanitize(line, sizeof(line), line));
-					p += n;
-					if (*p)
-						p++;
-				}
-			}
+			if (a->diff)
+				cli_print_indented(fp, a->diff, "    ");
 		}
 	}
 	/* Skipped variations, grouped by reason: "a, b (why); c (why)". */
@@ -206,16 +194,7 @@ static enum rp_status cmd_rebuild(int argc, char **argv, struct rp_err *e)
 		if (tail) {
 			/* The error line first (the contract), then what the build said last. */
 			rp_msg_error("%s", e->msg);
-			fprintf(stderr, "reprove: rebuild: last lines of the build log:\n");
-			for (const char *p = tail; *p;) {
-				size_t n = strcspn(p, "\n");
-				char line[1024];
-				snprintf(line, sizeof(line), "%.*s", (int)(n < 1000 ? n : 1000), p);
-				fprintf(stderr, "  | %s\n", rp_sanitize(line, sizeof(line), line));
-				p += n;
-				if (*p)
-					p++;
-			}
+			cli_print_log_tail(tail);
 			rp_err_clear(e);
 		}
 		goto out;

@@ -103,3 +103,22 @@ enum rp_status cli_parse_ulong(const char *opt, const char *s, unsigned long min
 	*out = v;
 	return RP_OK;
 }
+
+void cli_print_indented(FILE *fp, const char *text, const char *indent)
+{
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+		snprintf(line, sizeof(line), "%.*s", (int)(n < 1000 ? n : 1000), p);
+		fprintf(fp, "%s%s\n", indent, rp_sanitize(line, sizeof(line), line));
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+void cli_print_log_tail(const char *tail)
+{
+	fprintf(stderr, "reprove: %s: last lines of the build log:\n", rp_out_cmd ? rp_out_cmd : "");
+	cli_print_indented(stderr, tail, "  | ");
+}

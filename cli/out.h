@@ -4,6 +4,8 @@
 #ifndef RP_OUT_H
 #define RP_OUT_H
 
+#include <stdio.h>
+
 #include "err.h"
 
 /* The command being run, for message prefixes ("reprove: hash: ..."). */
@@ -33,5 +35,14 @@ enum rp_status cli_bad_option(struct rp_err *e, int c, char **argv);
  */
 enum rp_status cli_parse_ulong(const char *opt, const char *s, unsigned long min,
 			       unsigned long max, unsigned long *out, struct rp_err *e);
+
+/*
+ * Print text line by line, each line prefixed by indent, cut at 1000 bytes and with control
+ * characters replaced by '?' (build logs and diff reports carry untrusted bytes).
+ */
+void cli_print_indented(FILE *fp, const char *text, const char *indent);
+
+/* After a failed build: "reprove: CMD: last lines of the build log:" and the tail, indented. */
+void cli_print_log_tail(const char *tail);
 
 #endif

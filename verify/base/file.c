@@ -367,3 +367,17 @@ void rp_atomic_abort(struct rp_atomic *a)
 	}
 	atomic_release(a);
 }
+
+enum rp_status rp_mkscratch(const char *what, char **out, struct rp_err *e)
+{
+	const char *t = getenv("TMPDIR");
+	char *dir = rp_xasprintf("%s/reprove-%s.XXXXXX", t && *t ? t : "/tmp", what);
+
+	if (!mkdtemp(dir)) {
+		int err = errno;
+		free(dir);
+		return rp_err_sys(e, RP_EIO, err, "cannot create a scratch directory");
+	}
+	*out = dir;
+	return RP_OK;
+}

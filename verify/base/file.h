@@ -80,6 +80,12 @@ int rp_cleanup_pending(void);
 void rp_cleanup_add(const char *path);
 void rp_cleanup_remove(const char *path);
 
+/*
+ * Create a private directory $TMPDIR/reprove-WHAT.XXXXXX (or under /tmp) and return its
+ * malloc'd path in *out. RP_EIO when it cannot be made.
+ */
+enum rp_status rp_mkscratch(const char *what, char **out, struct rp_err *e);
+
 /* Write all n bytes to fd, retrying on EINTR and short writes; returns 0 or an errno. */
 int rp_write_all(int fd, const void *p, size_t n);
 
