@@ -674,6 +674,18 @@ static void collect(struct counts *c, const struct rp_arch *a, const char *prefi
 	}
 }
 
+/* Non-zero bytes after an archive on a level the rewrite regenerates (as collect() walks). */
+static int dropped_tail(const struct rp_arch *a)
+{
+	if (a->has_tail || a->has_itail)
+		return 1;
+	if (a->kind == RP_ARCH_DEB)
+		for (size_t i = 0; i < a->n; i++)
+			if (a->ents[i].sub && !a->ents[i].spooled && dropped_tail(a->ents[i].sub))
+				return 1;
+	return 0;
+}
+
 static int any_change(const struct rp_arch *a)
 {
 	struct counts c;
@@ -758,6 +770,12 @@ static enum rp_status run(const char *in, const char *out, const struct rp_norma
 		goto out;
 	if (a->kind == RP_ARCH_NONE) {
 		rc = rp_errf(e, RP_EINPUT, "'%s': not an archive (no known format signature)", in);
+		goto out;
+	}
+	if (dropped_tail(a)) {
+		/* the rewrite would silently lose those bytes, and diff would then call it different */
+		rc = rp_errf(e, RP_EINPUT,
+			     "'%s': data after the end of the archive; normalizing would drop it", in);
 		goto out;
 	}
 	w.spool = spool;

@@ -89,4 +89,14 @@ test_expect_success 'an existing output file survives a failed normalize' '
 	test "$(cat keep)" = "keep me"
 '
 
+test_expect_success 'normalize refuses an archive with data after its end (exit 3, no output)' '
+	mkdir tl && echo a >tl/a && tar -C tl -czf tl.tgz a && cp tl.tgz tl2.tgz &&
+	printf junk >>tl2.tgz &&
+	test_expect_code 3 reprove normalize -q --epoch 0 tl2.tgz -o tl-out.tgz 2>err &&
+	test_one_error_line err && grep -q "data after the end of the archive" err &&
+	! test -e tl-out.tgz &&
+	test_expect_code 3 reprove normalize -q --epoch 0 --check tl2.tgz 2>err &&
+	reprove normalize -q --epoch 0 tl.tgz -o tl-out.tgz && test -s tl-out.tgz
+'
+
 test_done
