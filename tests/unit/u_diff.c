@@ -207,7 +207,7 @@ TEST(diff_exceptions_are_applied_and_echoed)
 TEST(diff_items_truncated_head_and_tail)
 {
 	struct ment m1[6], m2[6];
-	char names[6][8], *a = at("a.tar"), *b = at("b.tar");
+	char names[6][16], *a = at("a.tar"), *b = at("b.tar");
 	struct rp_diff_opts o = RP_DIFF_OPTS_INIT;
 	struct rp_diff_report *r;
 
