@@ -166,3 +166,16 @@ nginx_start() {
 nginx_log_has() {
 	grep -E "$1" "$ACCESS_LOG" >/dev/null
 }
+
+# True when exactly N access-log lines match PATTERN. nginx logs a request after sending
+# the response, so the client can exit first: wait (up to 3 s) for N lines to appear, then
+# a little longer for a line too many (an unwanted retry) before counting.
+log_count_is() { # PATTERN N
+	_i=0
+	while [ "$(grep -c "$1" "$ACCESS_LOG")" -lt "$2" ] && [ $_i -lt 30 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	sleep 0.2
+	test "$(grep -c "$1" "$ACCESS_LOG")" -eq "$2"
+}

@@ -74,25 +74,25 @@ test_expect_success 'redirects are bounded (exit 4)' '
 test_expect_success '404 exits 4 with the HTTP status, not retried, nothing left' '
 	test_expect_code 4 reprove fetch "$HTTPS_URL/missing.tar.gz" --cacert "$CA" -o m.tgz --sha256 $SUM 2>err &&
 	test_one_error_line err && grep "HTTP 404 Not Found" err && ! grep retrying err &&
-	test "$(grep -c "^404 /missing.tar.gz" "$ACCESS_LOG")" -eq 1 &&
+	log_count_is "^404 /missing.tar.gz" 1 &&
 	! test -e m.tgz && ! test -e m.tgz.part
 '
 
 test_expect_success '403 is not retried either' '
 	test_expect_code 4 reprove fetch "$HTTPS_URL/e403" --cacert "$CA" -o f.bin --sha256 $SUM 2>err &&
-	grep "HTTP 403" err && test "$(grep -c "^403 /e403" "$ACCESS_LOG")" -eq 1
+	grep "HTTP 403" err && log_count_is "^403 /e403" 1
 '
 
 test_expect_success '503 is retried with backoff, then exits 4' '
 	test_expect_code 4 reprove fetch "$HTTPS_URL/e503" --cacert "$CA" -o s.bin --retry 2 --sha256 $SUM 2>err &&
-	test "$(grep -c "^503 /e503" "$ACCESS_LOG")" -eq 3 &&
+	log_count_is "^503 /e503" 3 &&
 	test "$(grep -c "retrying in" err)" -eq 2 && tail -n 1 err | grep "HTTP 503" &&
 	! test -e s.bin && ! test -e s.bin.part
 '
 
 test_expect_success '429 is retried, honouring Retry-After' '
 	test_expect_code 4 reprove fetch "$HTTPS_URL/e429" --cacert "$CA" -o s.bin --retry 1 --sha256 $SUM 2>err &&
-	test "$(grep -c "^429 /e429" "$ACCESS_LOG")" -eq 2 && grep "HTTP 429" err
+	log_count_is "^429 /e429" 2 && grep "HTTP 429" err
 '
 
 test_expect_success 'a wrong --sha256 over https exits 1 and leaves nothing' '
