@@ -133,6 +133,10 @@ static enum rp_status cmd_check(int argc, char **argv, struct rp_err *e)
 		} else if (S_ISDIR(st.st_mode)) {
 			/* a directory cannot match a digest: a read error, as for sha256sum */
 			items[n].err = EISDIR;
+		} else {
+			/* sizes let the engine schedule large files first and batch small ones */
+			items[n].size = (uint64_t)st.st_size;
+			items[n].nonreg = !S_ISREG(st.st_mode);
 		}
 		items[n].path = (char *)name; /* borrowed from sums; not freed via items */
 		items[n].name = (char *)name;
