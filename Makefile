@@ -117,6 +117,8 @@ check:
 ## fuzz: build libFuzzer targets with clang and run each for FUZZTIME seconds (default 60)
 FUZZTIME ?= 60
 fuzz: deps
+	@command -v clang >/dev/null && test -n "$$(find /usr/lib/llvm-*/lib/clang -name 'libclang_rt.fuzzer*' 2>/dev/null | head -n 1)" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; } || exit 4
 	@FUZZTIME=$(FUZZTIME) sh tests/fuzz/run-fuzz.sh
 
 ## bench: generate corpora and print throughput ratios against the peer tools
