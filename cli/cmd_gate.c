@@ -58,7 +58,7 @@ static int verdict_ok(const struct rp_rebuild_report *r)
 	return r->verdict == RP_REBUILD_REPRODUCIBLE || r->verdict == RP_REBUILD_EQUAL_NORMALIZED;
 }
 
-/* Print text indented, one sanitized line at a time. */
+/* The rebuild's verdict as gate reports it (cmd_rebuild.c's print_text is its sibling). */
 static void print_report(FILE *fp, const struct rp_rebuild_report *r)
 {
 	char nm[512];
