@@ -21,6 +21,7 @@
 #include "file.h"
 #include "mem.h"
 #include "out.h"
+#include "rebuild_kept.h"
 #include "passphrase.h"
 #include "provenance.h"
 #include "rebuild.h"
@@ -188,7 +189,8 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	const char *key = NULL, *out = "vsa.intoto.jsonl", *verifier = NULL, *env = NULL, *release = NULL;
 	const char **pubs = rp_xcalloc((size_t)argc + 1, sizeof(*pubs));
 	const char *levels[2];
-	char *tail = NULL, *scratch = NULL, *keep = NULL, *res_uri = NULL, *pol_uri = NULL,
+	int interrupted = 0, reported = 0;
+	char *scratch = NULL, *keep = NULL, *res_uri = NULL, *pol_uri = NULL,
 	     *stmt = NULL, *prov_uri = NULL;
 	unsigned char pol_sha[RP_SHA256_LEN];
 	unsigned long runs = 0;
@@ -271,22 +273,10 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 		}
 	}
 
-	rc = rp_mkscratch("audit", &scratch, e);
-	if (rc)
-		goto out;
-	keep = rp_xasprintf("%s/keep", scratch);
-	o.keep_dir = keep;
-	/* a signal stops the build; the scratch tree is removed at out: before we die of it */
-	rp_cleanup_defer(1);
-	rc = rp_rebuild_run(&o, &r, &tail, e);
-	if (rp_cleanup_pending())
+	rc = cli_rebuild_kept("audit", &o, &scratch, &keep, &r, &interrupted, &reported, e);
+	if (interrupted)
 		goto out;
 	if (rc) {
-		if (tail) {
-			rp_msg_error("%s", e->msg);
-			cli_print_log_tail(tail);
-			rp_err_clear(e);
-		}
 		goto out;
 	}
 	printf("rebuilt %s at %s (commit %.40s): %s\n", o.git_url, o.git_ref,
@@ -406,7 +396,6 @@ out:
 	free(res_uri);
 	free(pol_uri);
 	free(prov_uri);
-	free(tail);
 	free(keep);
 	free(scratch);
 	free(pubs);

@@ -16,6 +16,7 @@
 #include "keys.h"
 #include "mem.h"
 #include "out.h"
+#include "rebuild_kept.h"
 #include "passphrase.h"
 #include "rebuild.h"
 #include "release.h"
@@ -215,7 +216,8 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 	struct rp_atomic a = RP_ATOMIC_INIT;
 	const char *key = NULL, *out = NULL, *env = NULL, *json = NULL;
 	const char **tools = rp_xcalloc((size_t)argc + 1, sizeof(*tools));
-	char *tail = NULL, *scratch = NULL, *keep = NULL, *text = NULL, *gh_uri = NULL,
+	int interrupted = 0, reported = 0;
+	char *scratch = NULL, *keep = NULL, *text = NULL, *gh_uri = NULL,
 	     *gh_builder = NULL;
 	unsigned long runs = 0;
 	size_t ntools = 0;
@@ -295,23 +297,12 @@ static enum rp_status cmd_gate(int argc, char **argv, struct rp_err *e)
 		goto out;
 	}
 
-	rc = rp_mkscratch("gate", &scratch, e);
-	if (rc)
-		goto out;
-	keep = rp_xasprintf("%s/keep", scratch);
-	o.keep_dir = keep;
-	/* a signal stops the build; the scratch tree is removed at out: before we die of it */
-	rp_cleanup_defer(1);
-	rc = rp_rebuild_run(&o, &r, &tail, e);
-	if (rp_cleanup_pending())
+	rc = cli_rebuild_kept("gate", &o, &scratch, &keep, &r, &interrupted, &reported, e);
+	if (interrupted)
 		goto out;
 	if (rc) {
-		if (tail) {
-			rp_msg_error("%s", e->msg);
-			cli_print_log_tail(tail);
+		if (reported)
 			fprintf(stderr, "reprove: gate: nothing published to '%s'\n", out);
-			rp_err_clear(e);
-		}
 		goto out;
 	}
 	if (r->ns_note)
@@ -367,7 +358,6 @@ out:
 	rp_seckey_release(&k);
 	rp_rebuild_report_free(r);
 	free(text);
-	free(tail);
 	free(keep);
 	free(scratch);
 	free(tools);
