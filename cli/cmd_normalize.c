@@ -10,13 +10,14 @@
 #include <sys/stat.h>
 
 #include "cmds.h"
+#include "mem.h"
 #include "normalize.h"
 #include "out.h"
 
 static const char *const normalize_usage[] = {
 	"reprove normalize IN -o OUT [--epoch T | --clamp T]",
-	"   or: reprove normalize --check IN... [--epoch T | --clamp T]",
-	"   or: reprove normalize --in-place FILE... [--epoch T | --clamp T]",
+	"   or: reprove normalize --check IN... [--epoch T | --clamp T] [-j N]",
+	"   or: reprove normalize --in-place FILE... [--epoch T | --clamp T] [-j N]",
 	"  IN is a tar[.gz|.xz|.zst|.bz2], zip/jar, ar/.deb, cpio or gzip/xz/zstd/bzip2 file",
 	"  (detected by content). Members are sorted by path (a .deb keeps debian-binary,",
 	"  control, data; a jar META-INF/ first), owners become 0 with empty names, atime/ctime,",
@@ -26,6 +27,8 @@ static const char *const normalize_usage[] = {
 	"  --in-place       rewrite each FILE atomically, keeping its permission bits",
 	"  --epoch T        set every mtime to T (default: $SOURCE_DATE_EPOCH, else 0)",
 	"  --clamp T        only lower mtimes later than T to T",
+	"  -j N             archives processed at once with --check/--in-place (default: CPUs);",
+	"                   the first failure stops the run, as it would one by one",
 	"  -q, --quiet      no notices",
 	"exit status: 0 written or already canonical; 1 (--check) would change; 2 usage error;",
 	"  3 not an archive, corrupt or truncated input, limit exceeded; 4 I/O error",
@@ -53,6 +56,70 @@ static void print_changes(const struct rp_normalize_result *r)
 	}
 }
 
+/* --check and --in-place over many archives, in parallel; results in argument order. */
+static enum rp_status run_many(char **in, size_t n, const struct rp_normalize_opts *o,
+			       int in_place, unsigned threads, struct rp_err *e)
+{
+	struct rp_normalize_job *jobs = rp_xcalloc(n, sizeof(*jobs));
+	enum rp_status rc = RP_OK, verdict = RP_OK;
+	char name[1024];
+
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		jobs[i].in = in[i];
+		jobs[i].opts = o;
+		if (!in_place)
+			continue;
+		/* checked up front: a usage error should not leave half the tree rewritten */
+		if (lstat(in[i], &st) < 0) {
+			rc = rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", in[i]);
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			rc = rp_errf(e, RP_EUSAGE, "'%s': --in-place needs regular files", in[i]);
+			goto out;
+		}
+		jobs[i].out = in[i];
+		jobs[i].out_mode = st.st_mode & 07777;
+	}
+	rp_normalize_many(jobs, n, threads);
+	for (size_t i = 0; i < n; i++) {
+		struct rp_normalize_job *j = &jobs[i];
+		if (!j->ran || j->rc) {
+			/* a job that did not run follows a failure: report the first one */
+			for (size_t k = i; k < n; k++) {
+				if (jobs[k].ran && jobs[k].rc) {
+					*e = jobs[k].err;
+					rc = jobs[k].rc;
+					break;
+				}
+			}
+			if (!rc)
+				rc = RP_BUG(e, "normalize job skipped without a failure");
+			goto out;
+		}
+		if (in_place)
+			continue;
+		rp_sanitize(name, sizeof(name), j->in);
+		if (j->res.changed) {
+			printf("%s: not canonical (%s); normalizing would change:\n", name,
+			       j->res.format);
+			print_changes(&j->res);
+			verdict = RP_FAIL;
+		} else {
+			printf("%s: already canonical (%s, %zu members)\n", name, j->res.format,
+			       j->res.members);
+		}
+	}
+	rc = verdict;
+out:
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].ran && !jobs[i].rc)
+			rp_normalize_result_release(&jobs[i].res);
+	free(jobs);
+	return rc;
+}
+
 static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 {
 	static const struct option longopts[] = {
@@ -62,19 +129,21 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 		{ "epoch", required_argument, NULL, 'E' },
 		{ "clamp", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rp_normalize_opts o;
 	struct rp_normalize_result res = RP_NORMALIZE_RESULT_INIT;
 	const char *out = NULL, *in;
 	int check = 0, in_place = 0, have_time = 0, from_env, c;
+	unsigned long jobs = 0;
 	char name[1024];
 	enum rp_status rc;
 
 	memset(&o, 0, sizeof(o));
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -98,6 +167,11 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 		case 'q':
 			rp_out_quiet = 1;
 			break;
+		case 'j':
+			rc = cli_parse_ulong("-j", optarg, 1, 1024, &jobs, e);
+			if (rc)
+				return rc;
+			break;
 		default:
 			return cli_bad_option(e, c, argv);
 		}
@@ -114,45 +188,9 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 			rp_msg_note("SOURCE_DATE_EPOCH is not set: mtimes are set to 0 "
 				    "(use --epoch or --clamp)");
 	}
-	if (check) {
-		enum rp_status verdict = RP_OK;
-		for (int i = optind; i < argc; i++) {
-			in = argv[i];
-			rc = rp_normalize_check(in, &o, &res, e);
-			if (rc)
-				return rc;
-			rp_sanitize(name, sizeof(name), in);
-			if (res.changed) {
-				printf("%s: not canonical (%s); normalizing would change:\n", name,
-				       res.format);
-				print_changes(&res);
-				verdict = RP_FAIL;
-			} else {
-				printf("%s: already canonical (%s, %zu members)\n", name,
-				       res.format, res.members);
-			}
-			rp_normalize_result_release(&res);
-		}
-		return verdict;
-	}
-	if (in_place) {
-		/* one process for a whole tree, as strip-nondeterminism is used */
-		for (int i = optind; i < argc; i++) {
-			struct stat st;
-			in = argv[i];
-			if (lstat(in, &st) < 0)
-				return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", in);
-			if (!S_ISREG(st.st_mode))
-				return rp_errf(e, RP_EUSAGE, "'%s': --in-place needs regular files",
-					       in);
-			o.out_mode = st.st_mode & 07777;
-			rc = rp_normalize_file(in, in, &o, &res, e);
-			if (rc)
-				return rc;
-			rp_normalize_result_release(&res);
-		}
-		return RP_OK;
-	}
+	if (check || in_place)
+		return run_many(argv + optind, (size_t)(argc - optind), &o, in_place,
+				(unsigned)jobs, e);
 	rc = rp_normalize_file(in, out, &o, &res, e);
 	if (rc)
 		return rc;

@@ -4,21 +4,25 @@
  * libarchive with deterministic filter settings, zip and ar/.deb by hand (no extra fields,
  * UTC DOS times, fixed header fields), so the bytes depend only on the canonical stream.
  */
+#define ZLIB_CONST
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "file.h"
 #include "mem.h"
 #include "normalize.h"
 
 #define BLOCK (64 * 1024)
+#define ZMEM (4u << 20) /* a zip member's compressed bytes kept in memory before spilling */
 
 struct wctx {
 	int spool;
@@ -26,22 +30,72 @@ struct wctx {
 	struct rp_err *e;
 	const char *name;  /* input path, for messages */
 	size_t members;
+	/* zip members: one deflate stream reset per member, its output in zbuf, then ztfd */
+	z_stream z;
+	int z_ready;
+	unsigned char *zbuf;
+	size_t zused;
+	uint64_t zspilled;
+	int ztfd;
+	uint32_t zcrc;
 };
 
-/* Sequential output with its offset (zip needs local header offsets). */
+/* Sequential output with its offset (zip needs local header offsets), written in blocks. */
 struct sink {
 	int fd;
 	uint64_t off;
+	unsigned char *buf;
+	size_t len;
 };
+
+static enum rp_status sink_flush(struct wctx *w, struct sink *o)
+{
+	int err = o->len ? rp_write_all(o->fd, o->buf, o->len) : 0;
+
+	o->len = 0;
+	if (err)
+		return rp_err_sys(w->e, RP_EIO, err, "cannot write the normalized archive");
+	return RP_OK;
+}
 
 static enum rp_status put(struct wctx *w, struct sink *o, const void *p, size_t n)
 {
-	int err = rp_write_all(o->fd, p, n);
+	enum rp_status rc;
 
-	if (err)
-		return rp_err_sys(w->e, RP_EIO, err, "cannot write the normalized archive");
+	/* headers are tens of bytes: a write(2) each cost more than the deflate of a class file */
+	if (o->len + n > BLOCK) {
+		rc = sink_flush(w, o);
+		if (rc)
+			return rc;
+	}
+	if (n >= BLOCK) {
+		int err = rp_write_all(o->fd, p, n);
+		if (err)
+			return rp_err_sys(w->e, RP_EIO, err, "cannot write the normalized archive");
+	} else {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	}
 	o->off += n;
 	return RP_OK;
+}
+
+static void sink_init(struct sink *o, int fd)
+{
+	o->fd = fd;
+	o->off = 0;
+	o->buf = rp_xmalloc(BLOCK);
+	o->len = 0;
+}
+
+/* Flush (when rc is RP_OK) and release the block buffer. */
+static enum rp_status sink_end(struct wctx *w, struct sink *o, enum rp_status rc)
+{
+	if (!rc)
+		rc = sink_flush(w, o);
+	free(o->buf);
+	o->buf = NULL;
+	return rc;
 }
 
 static enum rp_status make_temp(int *fd, struct rp_err *e)
@@ -260,26 +314,6 @@ static void le32(unsigned char *p, uint32_t v)
 	le16(p + 2, v >> 16);
 }
 
-static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
-{
-	static uint32_t table[256];
-	static int ready;
-
-	if (!ready) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-		ready = 1;
-	}
-	crc = ~crc;
-	while (n--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
-
 /* DOS date/time of a UTC instant (TZ never matters); before 1980 is 1980-01-01 00:00. */
 static void dos_time(int64_t t, unsigned *dtime, unsigned *ddate)
 {
@@ -303,84 +337,99 @@ struct zcd {
 	uint32_t extattr;
 };
 
+/* Run the member's deflate stream until its input is taken (or, finishing, it ends). */
+static enum rp_status zrun(struct wctx *w, int flush)
+{
+	z_stream *z = &w->z;
+
+	for (;;) {
+		int r;
+
+		if (w->zused == ZMEM) {
+			int err;
+			if (w->ztfd < 0) {
+				enum rp_status rc = make_temp(&w->ztfd, w->e);
+				if (rc)
+					return rc;
+			}
+			if (w->zspilled == 0 && lseek(w->ztfd, 0, SEEK_SET) < 0)
+				return rp_err_sys(w->e, RP_EIO, errno, "cannot reuse a temporary file");
+			err = rp_write_all(w->ztfd, w->zbuf, ZMEM);
+			if (err)
+				return rp_err_sys(w->e, RP_EIO, err, "cannot write a temporary file");
+			w->zspilled += ZMEM;
+			w->zused = 0;
+		}
+		z->next_out = w->zbuf + w->zused;
+		z->avail_out = (uInt)(ZMEM - w->zused);
+		r = deflate(z, flush);
+		w->zused = ZMEM - z->avail_out;
+		if (r == Z_STREAM_END)
+			return RP_OK;
+		if (r != Z_OK && r != Z_BUF_ERROR)
+			return RP_BUG(w->e, "deflate failed");
+		if (flush == Z_NO_FLUSH && z->avail_in == 0 && z->avail_out != 0)
+			return RP_OK;
+	}
+}
+
+static enum rp_status to_deflate(struct wctx *w, void *arg, const void *p, size_t n)
+{
+	(void)arg;
+	w->zcrc = (uint32_t)crc32(w->zcrc, p, (uInt)n);
+	w->z.next_in = p;
+	w->z.avail_in = (uInt)n;
+	return zrun(w, Z_NO_FLUSH);
+}
+
 /*
- * Raw deflate of a spooled member: libarchive writes a gzip stream (no timestamp, no name,
- * level 6) into tfd; the deflate data is that stream without its 10-byte header and 8-byte
- * trailer, whose CRC-32 is the zip CRC.
+ * Raw deflate of a spooled member: zlib level 6 with a 32 KiB window and the default
+ * memory level, as the jar tool (java.util.zip) and Info-ZIP's zip use by default (level 9
+ * costs 2-3x for a few percent). The output is w->zbuf[0, zused) after zspilled bytes
+ * moved to w->ztfd; it depends only on the content, not on how it is read.
  */
-static enum rp_status deflate_member(struct wctx *w, const struct rp_arch_entry *t, int tfd,
+static enum rp_status deflate_member(struct wctx *w, const struct rp_arch_entry *t,
 				     uint32_t *crc, uint64_t *csize)
 {
-	struct archive *a = archive_write_new();
-	struct archive_entry *ae = archive_entry_new();
-	unsigned char hdr[10], trl[8];
-	enum rp_status rc = RP_OK;
-	struct stat st;
+	enum rp_status rc;
 
-	if (!a || !ae)
-		abort();
-	if (ftruncate(tfd, 0) < 0 || lseek(tfd, 0, SEEK_SET) < 0) {
-		rc = rp_err_sys(w->e, RP_EIO, errno, "cannot reuse a temporary file");
-		goto out;
+	if (!w->z_ready) {
+		if (deflateInit2(&w->z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			return RP_BUG(w->e, "cannot start the compressor");
+		w->z_ready = 1;
+		w->zbuf = rp_xmalloc(ZMEM);
+	} else if (deflateReset(&w->z) != Z_OK) {
+		return RP_BUG(w->e, "cannot reset the compressor");
 	}
-	/* level 6, as the jar tool and zip use: level 9 costs 2-3x for a few percent */
-	if (archive_write_set_format_raw(a) || archive_write_add_filter_gzip(a) ||
-	    archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=6")) {
-		rc = la_fail(w, a, "cannot set up the compressor");
-		goto out;
+	w->zused = 0;
+	w->zspilled = 0;
+	w->zcrc = (uint32_t)crc32(0, NULL, 0);
+	rc = copy_range(w, w->spool, t->spool_off, t->size, to_deflate, NULL);
+	if (!rc) {
+		w->z.next_in = NULL;
+		w->z.avail_in = 0;
+		rc = zrun(w, Z_FINISH);
 	}
-	archive_write_set_bytes_in_last_block(a, 1);
-	if (archive_write_open_fd(a, tfd) != ARCHIVE_OK) {
-		rc = la_fail(w, a, "cannot start the compressor");
-		goto out;
-	}
-	archive_entry_copy_pathname(ae, "data");
-	archive_entry_set_filetype(ae, AE_IFREG);
-	archive_entry_set_perm(ae, 0644);
-	archive_entry_set_size(ae, (la_int64_t)t->size);
-	if (archive_write_header(a, ae) < ARCHIVE_OK) {
-		rc = la_fail(w, a, "cannot start the compressor");
-		goto out;
-	}
-	rc = copy_range(w, w->spool, t->spool_off, t->size, to_archive, a);
-	if (rc)
-		goto out;
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		rc = la_fail(w, a, "cannot finish the compressor");
-		goto out;
-	}
-	if (fstat(tfd, &st) < 0 || st.st_size < 18 || pread(tfd, hdr, 10, 0) != 10 ||
-	    pread(tfd, trl, 8, st.st_size - 8) != 8 || hdr[0] != 0x1f || hdr[1] != 0x8b ||
-	    hdr[3] != 0) {
-		rc = RP_BUG(w->e, "unexpected gzip stream from libarchive");
-		goto out;
-	}
-	*crc = (uint32_t)trl[0] | (uint32_t)trl[1] << 8 | (uint32_t)trl[2] << 16 |
-	       (uint32_t)trl[3] << 24;
-	*csize = (uint64_t)st.st_size - 18;
-out:
-	archive_entry_free(ae);
-	archive_write_free(a);
+	*crc = w->zcrc;
+	*csize = w->zspilled + w->zused;
 	return rc;
 }
 
 static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 {
-	struct sink o = { fd, 0 };
+	struct sink o;
 	struct zcd *cd = rp_xcalloc(x->n ? x->n : 1, sizeof(*cd));
 	enum rp_status rc = RP_OK;
 	uint64_t cd_start, cd_size;
 	unsigned char h[46];
-	int tfd = -1;
+
+	sink_init(&o, fd);
 
 	if (x->n > 0xffff) {
 		rc = rp_errf(w->e, RP_EINPUT, "'%s': %zu members need zip64, which the normalizer "
 			     "does not write", w->name, x->n);
 		goto out;
 	}
-	rc = make_temp(&tfd, w->e);
-	if (rc)
-		goto out;
 	for (size_t i = 0; i < x->n; i++) {
 		const struct rp_arch_entry *t = &x->ents[i];
 		struct zcd *c = &cd[i];
@@ -404,8 +453,8 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 		if (t->type == RP_ENT_SYMLINK) {
 			c->method = 0;
 			c->usize = c->csize = strlen(t->link ? t->link : "");
-			c->crc = crc32_update(0, (const unsigned char *)(t->link ? t->link : ""),
-					      (size_t)c->usize);
+			c->crc = (uint32_t)crc32(0, (const unsigned char *)(t->link ? t->link : ""),
+						 (uInt)c->usize);
 			c->extattr = (uint32_t)(0120000 | t->nmode) << 16;
 		} else if (is_dir || t->size == 0) {
 			c->method = 0;
@@ -418,7 +467,7 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 			}
 			c->method = 8;
 			c->usize = t->size;
-			rc = deflate_member(w, t, tfd, &c->crc, &c->csize);
+			rc = deflate_member(w, t, &c->crc, &c->csize);
 			if (rc)
 				goto out;
 			c->extattr = (uint32_t)(0100000 | t->nmode) << 16;
@@ -447,8 +496,10 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 			goto out;
 		if (t->type == RP_ENT_SYMLINK)
 			rc = put(w, &o, t->link ? t->link : "", (size_t)c->usize);
-		else if (c->method == 8)
-			rc = copy_range(w, tfd, 10, c->csize, to_sink, &o);
+		else if (c->method == 8 && w->zspilled)
+			rc = copy_range(w, w->ztfd, 0, w->zspilled, to_sink, &o);
+		if (!rc && c->method == 8)
+			rc = put(w, &o, w->zbuf, w->zused);
 		if (rc)
 			goto out;
 		w->members++;
@@ -492,8 +543,7 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 	le32(h + 16, (uint32_t)cd_start);
 	rc = put(w, &o, h, 22);
 out:
-	if (tfd >= 0)
-		close(tfd);
+	rc = sink_end(w, &o, rc);
 	for (size_t i = 0; i < x->n; i++)
 		free(cd[i].name);
 	free(cd);
@@ -534,10 +584,11 @@ static enum rp_status ar_header(struct wctx *w, struct sink *o, const char *name
 
 static enum rp_status write_ar(struct wctx *w, const struct rp_arch *x, int fd)
 {
-	struct sink o = { fd, 0 };
+	struct sink o;
 	enum rp_status rc;
 	int tfd = -1;
 
+	sink_init(&o, fd);
 	rc = put(w, &o, "!<arch>\n", 8);
 	for (size_t i = 0; i < x->n && !rc; i++) {
 		const struct rp_arch_entry *t = &x->ents[i];
@@ -581,7 +632,7 @@ static enum rp_status write_ar(struct wctx *w, const struct rp_arch *x, int fd)
 	}
 	if (tfd >= 0)
 		close(tfd);
-	return rc;
+	return sink_end(w, &o, rc);
 }
 
 static enum rp_status write_arch(struct wctx *w, const struct rp_arch *a, int fd)
@@ -752,6 +803,7 @@ static enum rp_status run(const char *in, const char *out, const struct rp_norma
 	int spool = -1, ofd = -1, changed = 1;
 
 	memset(&w, 0, sizeof(w));
+	w.ztfd = -1;
 	memset(&ao, 0, sizeof(ao));
 	if (stat(in, &st) < 0)
 		return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", in);
@@ -826,6 +878,11 @@ out:
 	if (spool >= 0)
 		close(spool);
 	free(w.buf);
+	if (w.z_ready)
+		deflateEnd(&w.z);
+	free(w.zbuf);
+	if (w.ztfd >= 0)
+		close(w.ztfd);
 	rp_arch_free(a);
 	return rc;
 }
@@ -841,4 +898,63 @@ enum rp_status rp_normalize_check(const char *in, const struct rp_normalize_opts
 				  struct rp_normalize_result *res, struct rp_err *e)
 {
 	return run(in, NULL, o, res, e);
+}
+
+/* The shared cursor of rp_normalize_many's workers. */
+struct many {
+	struct rp_normalize_job *jobs;
+	size_t n, next;
+	int failed;
+	pthread_mutex_t lock;
+};
+
+static void *many_worker(void *arg)
+{
+	struct many *m = arg;
+
+	for (;;) {
+		struct rp_normalize_job *j;
+		struct rp_normalize_opts o;
+
+		pthread_mutex_lock(&m->lock);
+		if (m->failed || m->next == m->n) {
+			pthread_mutex_unlock(&m->lock);
+			return NULL;
+		}
+		j = &m->jobs[m->next++];
+		pthread_mutex_unlock(&m->lock);
+		o = *j->opts;
+		if (j->out_mode)
+			o.out_mode = j->out_mode;
+		j->rc = run(j->in, j->out, &o, &j->res, &j->err);
+		j->ran = 1;
+		if (j->rc) {
+			pthread_mutex_lock(&m->lock);
+			m->failed = 1;
+			pthread_mutex_unlock(&m->lock);
+		}
+	}
+}
+
+void rp_normalize_many(struct rp_normalize_job *jobs, size_t n, unsigned threads)
+{
+	struct many m = { jobs, n, 0, 0, PTHREAD_MUTEX_INITIALIZER };
+	pthread_t th[64];
+	size_t started = 0;
+
+	if (threads == 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = c > 0 ? (unsigned)c : 1;
+	}
+	if (threads > sizeof(th) / sizeof(th[0]))
+		threads = sizeof(th) / sizeof(th[0]);
+	if (threads > n)
+		threads = (unsigned)n;
+	/* the calling thread is one of the workers; a thread that cannot start is not needed */
+	while (started + 1 < threads && pthread_create(&th[started], NULL, many_worker, &m) == 0)
+		started++;
+	many_worker(&m);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&m.lock);
 }

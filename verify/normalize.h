@@ -55,6 +55,25 @@ enum rp_status rp_normalize_file(const char *in, const char *out,
 enum rp_status rp_normalize_check(const char *in, const struct rp_normalize_opts *o,
 				  struct rp_normalize_result *res, struct rp_err *e);
 
+/* One input of rp_normalize_many: in -> out (NULL: check only, as rp_normalize_check). */
+struct rp_normalize_job {
+	const char *in, *out;                 /* borrowed; out may equal in (in place) */
+	const struct rp_normalize_opts *opts; /* borrowed, shared by every job */
+	unsigned out_mode;                    /* overrides opts->out_mode when non-zero */
+	int ran;                              /* the job was run: rc, err and res are set */
+	enum rp_status rc;
+	struct rp_err err;
+	struct rp_normalize_result res;       /* on success: release with the function below */
+};
+
+/*
+ * Run jobs on up to threads threads (0: one per online CPU), each as rp_normalize_file or
+ * rp_normalize_check. After the first failure no new job starts; jobs already running
+ * finish, so later jobs may have run too. Callers read results in order and stop at the
+ * first job that failed or did not run. Outputs stay atomic per job.
+ */
+void rp_normalize_many(struct rp_normalize_job *jobs, size_t n, unsigned threads);
+
 /* Free the contents of *res; it is as after RP_NORMALIZE_RESULT_INIT. */
 void rp_normalize_result_release(struct rp_normalize_result *res);
 

@@ -126,6 +126,28 @@ test_expect_success '--in-place rewrites several files, keeping their modes' '
 	grep "v2.xz: not canonical" out
 '
 
+test_expect_success 'many archives on several threads: the same bytes and report as one by one' '
+	i=0 && for f in v1.gz v2.gz v1.xz v2.xz v1.zst v2.bz2 v1.tar na1.a; do
+		i=$((i + 1)) && cp $f j$i.in && cp $f s$i.in || return 1
+	done &&
+	reprove normalize -q --in-place -j 4 j*.in && reprove normalize -q --in-place -j 1 s*.in &&
+	for k in 1 2 3 4 5 6 7 8; do cmp j$k.in s$k.in || return 1; done &&
+	cp v2.gz c1 && cp v1.xz c2 && cp n1.zst c3 &&
+	test_expect_code 1 reprove normalize -q --check -j 3 c1 c2 c3 >par &&
+	test_expect_code 1 reprove normalize -q --check -j 1 c1 c2 c3 >seq && test_cmp seq par &&
+	grep -n "c3: already canonical" par | grep "^[0-9]*:"
+'
+
+test_expect_success 'a corrupt archive among many: exit 3 naming it, each file whole' '
+	head -c 40 v1.gz >bad.in && cp bad.in bad.orig && cp v2.gz k1.in && cp v2.xz k3.in &&
+	test_expect_code 3 reprove normalize -q --in-place -j 2 k1.in bad.in k3.in 2>err &&
+	test_one_error_line err && grep "bad.in" err && cmp bad.in bad.orig &&
+	{ cmp -s k1.in v2.gz || cmp k1.in n2.gz; } && { cmp -s k3.in v2.xz || cmp k3.in n2.xz; } &&
+	test_expect_code 3 reprove normalize -q --check -j 2 k1.in bad.in 2>err &&
+	test_one_error_line err &&
+	test_expect_code 2 reprove normalize --check -j 0 k1.in 2>err && grep -- "-j: 0 is out of range" err
+'
+
 test_expect_success 'option misuse is a usage error' '
 	test_expect_code 2 reprove normalize v1.gz 2>err && test_one_error_line err &&
 	test_expect_code 2 reprove normalize --check --in-place v1.gz 2>err &&
