@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmds.h"
 #include "mem.h"
@@ -15,7 +16,7 @@
 #include "out.h"
 
 static const char *const normalize_usage[] = {
-	"reprove normalize IN -o OUT [--epoch T | --clamp T]",
+	"reprove normalize IN -o OUT [--epoch T | --clamp T] [-j N]",
 	"   or: reprove normalize --check IN... [--epoch T | --clamp T] [-j N]",
 	"   or: reprove normalize --in-place FILE... [--epoch T | --clamp T] [-j N]",
 	"  IN is a tar[.gz|.xz|.zst|.bz2], zip/jar, ar/.deb, cpio or gzip/xz/zstd/bzip2 file",
@@ -27,8 +28,9 @@ static const char *const normalize_usage[] = {
 	"  --in-place       rewrite each FILE atomically, keeping its permission bits",
 	"  --epoch T        set every mtime to T (default: $SOURCE_DATE_EPOCH, else 0)",
 	"  --clamp T        only lower mtimes later than T to T",
-	"  -j N             archives processed at once with --check/--in-place (default: CPUs);",
-	"                   the first failure stops the run, as it would one by one",
+	"  -j N             threads (default: online CPUs): archives processed at once with",
+	"                   --check/--in-place, whose first failure stops the run, or a zip's",
+	"                   members compressed at once; the output bytes are the same for any N",
 	"  -q, --quiet      no notices",
 	"exit status: 0 written or already canonical; 1 (--check) would change; 2 usage error;",
 	"  3 not an archive, corrupt or truncated input, limit exceeded; 4 I/O error",
@@ -191,6 +193,12 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 	if (check || in_place)
 		return run_many(argv + optind, (size_t)(argc - optind), &o, in_place,
 				(unsigned)jobs, e);
+	if (jobs)
+		o.threads = (unsigned)jobs;
+	else {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		o.threads = ncpu > 0 ? (unsigned)ncpu : 1;
+	}
 	rc = rp_normalize_file(in, out, &o, &res, e);
 	if (rc)
 		return rc;

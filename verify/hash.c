@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,19 @@
 #include "hash.h"
 #include "mem.h"
 
-/* Fetched once: EVP_MD_fetch per digest costs a provider lookup. */
+/* Looked up once, by whichever thread hashes first (normalize and diff scan in threads). */
+static const EVP_MD *sha256_evp;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_lookup(void)
+{
+	sha256_evp = EVP_sha256();
+}
+
 static const EVP_MD *sha256_md(void)
 {
-	static const EVP_MD *md;
-
-	if (!md)
-		md = EVP_sha256();
-	return md;
+	pthread_once(&sha256_once, sha256_lookup);
+	return sha256_evp;
 }
 
 void rp_sha256_init(struct rp_sha256 *h)

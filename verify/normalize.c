@@ -30,14 +30,7 @@ struct wctx {
 	struct rp_err *e;
 	const char *name;  /* input path, for messages */
 	size_t members;
-	/* zip members: one deflate stream reset per member, its output in zbuf, then ztfd */
-	z_stream z;
-	int z_ready;
-	unsigned char *zbuf;
-	size_t zused;
-	uint64_t zspilled;
-	int ztfd;
-	uint32_t zcrc;
+	unsigned threads; /* for compressing one archive's zip members */
 };
 
 /* Sequential output with its offset (zip needs local header offsets), written in blocks. */
@@ -337,82 +330,234 @@ struct zcd {
 	uint32_t extattr;
 };
 
-/* Run the member's deflate stream until its input is taken (or, finishing, it ends). */
-static enum rp_status zrun(struct wctx *w, int flush)
+/*
+ * One zip member's raw deflate: zlib level 6 with a 32 KiB window and the default memory
+ * level, as the jar tool (java.util.zip) and Info-ZIP's zip use by default (level 9 costs
+ * 2-3x for a few percent). The output is out[0, used) after `spilled` bytes moved to tfd;
+ * it depends only on the content, so members can be compressed in any order or thread.
+ */
+struct zdef {
+	z_stream z;
+	int ready;
+	unsigned char *in, *out;
+	size_t used;
+	uint64_t spilled;
+	int tfd;
+	uint32_t crc;
+	/* in a pool: the member position it holds, and whether its result is ready */
+	size_t pos;
+	int done;
+	enum rp_status rc;
+	struct rp_err err;
+};
+
+static void zdef_free(struct zdef *d)
 {
-	z_stream *z = &w->z;
+	if (d->ready)
+		deflateEnd(&d->z);
+	free(d->in);
+	free(d->out);
+	if (d->tfd >= 0)
+		close(d->tfd);
+}
+
+/* Run d's deflate stream until its input is taken (or, finishing, until it ends). */
+static enum rp_status zrun(struct zdef *d, int flush, struct rp_err *e)
+{
+	z_stream *z = &d->z;
 
 	for (;;) {
 		int r;
 
-		if (w->zused == ZMEM) {
+		if (d->used == ZMEM) {
 			int err;
-			if (w->ztfd < 0) {
-				enum rp_status rc = make_temp(&w->ztfd, w->e);
+			if (d->tfd < 0) {
+				enum rp_status rc = make_temp(&d->tfd, e);
 				if (rc)
 					return rc;
 			}
-			if (w->zspilled == 0 && lseek(w->ztfd, 0, SEEK_SET) < 0)
-				return rp_err_sys(w->e, RP_EIO, errno, "cannot reuse a temporary file");
-			err = rp_write_all(w->ztfd, w->zbuf, ZMEM);
+			if (d->spilled == 0 && lseek(d->tfd, 0, SEEK_SET) < 0)
+				return rp_err_sys(e, RP_EIO, errno, "cannot reuse a temporary file");
+			err = rp_write_all(d->tfd, d->out, ZMEM);
 			if (err)
-				return rp_err_sys(w->e, RP_EIO, err, "cannot write a temporary file");
-			w->zspilled += ZMEM;
-			w->zused = 0;
+				return rp_err_sys(e, RP_EIO, err, "cannot write a temporary file");
+			d->spilled += ZMEM;
+			d->used = 0;
 		}
-		z->next_out = w->zbuf + w->zused;
-		z->avail_out = (uInt)(ZMEM - w->zused);
+		z->next_out = d->out + d->used;
+		z->avail_out = (uInt)(ZMEM - d->used);
 		r = deflate(z, flush);
-		w->zused = ZMEM - z->avail_out;
+		d->used = ZMEM - z->avail_out;
 		if (r == Z_STREAM_END)
 			return RP_OK;
 		if (r != Z_OK && r != Z_BUF_ERROR)
-			return RP_BUG(w->e, "deflate failed");
+			return RP_BUG(e, "deflate failed");
 		if (flush == Z_NO_FLUSH && z->avail_in == 0 && z->avail_out != 0)
 			return RP_OK;
 	}
 }
 
-static enum rp_status to_deflate(struct wctx *w, void *arg, const void *p, size_t n)
+static enum rp_status deflate_member(struct zdef *d, int spool, const struct rp_arch_entry *t,
+				     struct rp_err *e)
 {
-	(void)arg;
-	w->zcrc = (uint32_t)crc32(w->zcrc, p, (uInt)n);
-	w->z.next_in = p;
-	w->z.avail_in = (uInt)n;
-	return zrun(w, Z_NO_FLUSH);
+	uint64_t off = t->spool_off, left = t->size;
+	enum rp_status rc = RP_OK;
+
+	if (!d->ready) {
+		if (deflateInit2(&d->z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			return RP_BUG(e, "cannot start the compressor");
+		d->ready = 1;
+		d->in = rp_xmalloc(BLOCK);
+		d->out = rp_xmalloc(ZMEM);
+	} else if (deflateReset(&d->z) != Z_OK) {
+		return RP_BUG(e, "cannot reset the compressor");
+	}
+	d->used = 0;
+	d->spilled = 0;
+	d->crc = (uint32_t)crc32(0, NULL, 0);
+	while (left && !rc) {
+		ssize_t n = pread(spool, d->in, left < BLOCK ? (size_t)left : BLOCK, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return rp_err_sys(e, RP_EIO, errno, "cannot read the spool file");
+		if (n == 0)
+			return RP_BUG(e, "spool file too short");
+		d->crc = (uint32_t)crc32(d->crc, d->in, (uInt)n);
+		d->z.next_in = d->in;
+		d->z.avail_in = (uInt)n;
+		rc = zrun(d, Z_NO_FLUSH, e);
+		off += (uint64_t)n;
+		left -= (uint64_t)n;
+	}
+	if (!rc) {
+		d->z.next_in = NULL;
+		d->z.avail_in = 0;
+		rc = zrun(d, Z_FINISH, e);
+	}
+	return rc;
 }
 
 /*
- * Raw deflate of a spooled member: zlib level 6 with a 32 KiB window and the default
- * memory level, as the jar tool (java.util.zip) and Info-ZIP's zip use by default (level 9
- * costs 2-3x for a few percent). The output is w->zbuf[0, zused) after zspilled bytes
- * moved to w->ztfd; it depends only on the content, not on how it is read.
+ * The zip members to deflate, compressed by `threads` workers into a ring of slots while
+ * the writer takes the results in member order. A worker claims position p only when the
+ * writer has taken p - nslot, so memory stays at nslot members (each spilling past ZMEM).
  */
-static enum rp_status deflate_member(struct wctx *w, const struct rp_arch_entry *t,
-				     uint32_t *crc, uint64_t *csize)
-{
-	enum rp_status rc;
+struct zpool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	const struct rp_arch *x;
+	int spool;
+	size_t *todo, ntodo;  /* member indices to deflate, in member order */
+	size_t next, taken;   /* positions claimed by workers / consumed by the writer */
+	struct zdef *slot;
+	size_t nslot;
+	int stop;
+	pthread_t th[8];
+	unsigned nth;
+};
 
-	if (!w->z_ready) {
-		if (deflateInit2(&w->z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-			return RP_BUG(w->e, "cannot start the compressor");
-		w->z_ready = 1;
-		w->zbuf = rp_xmalloc(ZMEM);
-	} else if (deflateReset(&w->z) != Z_OK) {
-		return RP_BUG(w->e, "cannot reset the compressor");
+static void *zpool_worker(void *arg)
+{
+	struct zpool *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct zdef *d;
+		size_t pos;
+
+		while (!p->stop && p->next < p->ntodo && p->next >= p->taken + p->nslot)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->stop || p->next == p->ntodo)
+			break;
+		pos = p->next++;
+		d = &p->slot[pos % p->nslot];
+		d->pos = pos;
+		d->done = 0;
+		pthread_mutex_unlock(&p->lock);
+		d->rc = deflate_member(d, p->spool, &p->x->ents[p->todo[pos]], &d->err);
+		pthread_mutex_lock(&p->lock);
+		d->done = 1;
+		pthread_cond_broadcast(&p->cond);
 	}
-	w->zused = 0;
-	w->zspilled = 0;
-	w->zcrc = (uint32_t)crc32(0, NULL, 0);
-	rc = copy_range(w, w->spool, t->spool_off, t->size, to_deflate, NULL);
-	if (!rc) {
-		w->z.next_in = NULL;
-		w->z.avail_in = 0;
-		rc = zrun(w, Z_FINISH);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Set up the members of x to deflate; workers start when threads > 1 and it pays. */
+static void zpool_start(struct zpool *p, const struct rp_arch *x, int spool, unsigned threads)
+{
+	uint64_t bytes = 0;
+
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->x = x;
+	p->spool = spool;
+	p->todo = rp_xcalloc(x->n ? x->n : 1, sizeof(*p->todo));
+	for (size_t i = 0; i < x->n; i++) {
+		const struct rp_arch_entry *t = &x->ents[i];
+		if (t->type != RP_ENT_SYMLINK && t->type != RP_ENT_DIR && t->size) {
+			p->todo[p->ntodo++] = i;
+			bytes += t->size;
+		}
 	}
-	*crc = w->zcrc;
-	*csize = w->zspilled + w->zused;
-	return rc;
+	if (threads > sizeof(p->th) / sizeof(p->th[0]))
+		threads = sizeof(p->th) / sizeof(p->th[0]);
+	/* a thread costs about what deflating 100 KiB does */
+	if (threads < 2 || p->ntodo < 2 || bytes < (1u << 20))
+		threads = 0;
+	p->nslot = threads ? 2 * threads : 1;
+	p->slot = rp_xcalloc(p->nslot, sizeof(*p->slot));
+	for (size_t i = 0; i < p->nslot; i++)
+		p->slot[i].tfd = -1;
+	while (p->nth < threads && pthread_create(&p->th[p->nth], NULL, zpool_worker, p) == 0)
+		p->nth++;
+}
+
+/* The compressed member at position pos (in order): from a worker, or deflated here. */
+static struct zdef *zpool_take(struct zpool *p, size_t pos, struct rp_err *e)
+{
+	struct zdef *d = &p->slot[pos % p->nslot];
+
+	if (!p->nth) {
+		d->rc = deflate_member(d, p->spool, &p->x->ents[p->todo[pos]], &d->err);
+	} else {
+		pthread_mutex_lock(&p->lock);
+		while (!(d->done && d->pos == pos))
+			pthread_cond_wait(&p->cond, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+	}
+	if (d->rc) {
+		*e = d->err;
+		return NULL;
+	}
+	return d;
+}
+
+/* The writer is done with position pos: its slot may take position pos + nslot. */
+static void zpool_release(struct zpool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->taken++;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void zpool_end(struct zpool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	for (size_t i = 0; i < p->nslot; i++)
+		zdef_free(&p->slot[i]);
+	free(p->slot);
+	free(p->todo);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
 }
 
 static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
@@ -422,8 +567,11 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 	enum rp_status rc = RP_OK;
 	uint64_t cd_start, cd_size;
 	unsigned char h[46];
+	struct zpool pool;
+	size_t pos = 0;
 
 	sink_init(&o, fd);
+	zpool_start(&pool, x, w->spool, w->threads);
 
 	if (x->n > 0xffff) {
 		rc = rp_errf(w->e, RP_EINPUT, "'%s': %zu members need zip64, which the normalizer "
@@ -433,6 +581,7 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 	for (size_t i = 0; i < x->n; i++) {
 		const struct rp_arch_entry *t = &x->ents[i];
 		struct zcd *c = &cd[i];
+		struct zdef *d = NULL;
 		int is_dir = t->type == RP_ENT_DIR;
 		size_t nl;
 		int ascii = 1;
@@ -465,11 +614,19 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 				rc = RP_BUG(w->e, "member content was not spooled");
 				goto out;
 			}
+			if (pos == pool.ntodo || pool.todo[pos] != i) {
+				rc = RP_BUG(w->e, "zip member order");
+				goto out;
+			}
+			d = zpool_take(&pool, pos++, w->e);
+			if (!d) {
+				rc = w->e->code;
+				goto out;
+			}
 			c->method = 8;
 			c->usize = t->size;
-			rc = deflate_member(w, t, &c->crc, &c->csize);
-			if (rc)
-				goto out;
+			c->crc = d->crc;
+			c->csize = d->spilled + d->used;
 			c->extattr = (uint32_t)(0100000 | t->nmode) << 16;
 		}
 		if (c->usize > 0xfffffffeu || c->csize > 0xfffffffeu || o.off > 0xfffffffeu) {
@@ -496,10 +653,12 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 			goto out;
 		if (t->type == RP_ENT_SYMLINK)
 			rc = put(w, &o, t->link ? t->link : "", (size_t)c->usize);
-		else if (c->method == 8 && w->zspilled)
-			rc = copy_range(w, w->ztfd, 0, w->zspilled, to_sink, &o);
-		if (!rc && c->method == 8)
-			rc = put(w, &o, w->zbuf, w->zused);
+		else if (d && d->spilled)
+			rc = copy_range(w, d->tfd, 0, d->spilled, to_sink, &o);
+		if (!rc && d)
+			rc = put(w, &o, d->out, d->used);
+		if (d)
+			zpool_release(&pool);
 		if (rc)
 			goto out;
 		w->members++;
@@ -543,6 +702,7 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 	le32(h + 16, (uint32_t)cd_start);
 	rc = put(w, &o, h, 22);
 out:
+	zpool_end(&pool);
 	rc = sink_end(w, &o, rc);
 	for (size_t i = 0; i < x->n; i++)
 		free(cd[i].name);
@@ -803,7 +963,7 @@ static enum rp_status run(const char *in, const char *out, const struct rp_norma
 	int spool = -1, ofd = -1, changed = 1;
 
 	memset(&w, 0, sizeof(w));
-	w.ztfd = -1;
+	w.threads = o->threads;
 	memset(&ao, 0, sizeof(ao));
 	if (stat(in, &st) < 0)
 		return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", in);
@@ -878,11 +1038,6 @@ out:
 	if (spool >= 0)
 		close(spool);
 	free(w.buf);
-	if (w.z_ready)
-		deflateEnd(&w.z);
-	free(w.zbuf);
-	if (w.ztfd >= 0)
-		close(w.ztfd);
 	rp_arch_free(a);
 	return rc;
 }
@@ -906,6 +1061,7 @@ struct many {
 	size_t n, next;
 	int failed;
 	pthread_mutex_t lock;
+	unsigned per_job;
 };
 
 static void *many_worker(void *arg)
@@ -924,6 +1080,7 @@ static void *many_worker(void *arg)
 		j = &m->jobs[m->next++];
 		pthread_mutex_unlock(&m->lock);
 		o = *j->opts;
+		o.threads = m->per_job;
 		if (j->out_mode)
 			o.out_mode = j->out_mode;
 		j->rc = run(j->in, j->out, &o, &j->res, &j->err);
@@ -938,7 +1095,7 @@ static void *many_worker(void *arg)
 
 void rp_normalize_many(struct rp_normalize_job *jobs, size_t n, unsigned threads)
 {
-	struct many m = { jobs, n, 0, 0, PTHREAD_MUTEX_INITIALIZER };
+	struct many m = { jobs, n, 0, 0, PTHREAD_MUTEX_INITIALIZER, 1 };
 	pthread_t th[64];
 	size_t started = 0;
 
@@ -948,8 +1105,10 @@ void rp_normalize_many(struct rp_normalize_job *jobs, size_t n, unsigned threads
 	}
 	if (threads > sizeof(th) / sizeof(th[0]))
 		threads = sizeof(th) / sizeof(th[0]);
-	if (threads > n)
+	if (threads > n) {
+		m.per_job = threads / (unsigned)n;
 		threads = (unsigned)n;
+	}
 	/* the calling thread is one of the workers; a thread that cannot start is not needed */
 	while (started + 1 < threads && pthread_create(&th[started], NULL, many_worker, &m) == 0)
 		started++;

@@ -15,6 +15,7 @@ struct rp_normalize_opts {
 	struct rp_norm norm;       /* mtime: set to epoch, or clamp at it */
 	struct rp_arch_limits lim; /* decoding bounds (0 fields: defaults) */
 	unsigned out_mode;         /* permission bits of the output file (0: 0644) */
+	unsigned threads;          /* threads compressing one zip's members (0, 1: none) */
 };
 
 /* One kind of change normalization makes ("mtime", "owner", "member order", ...). */
@@ -68,7 +69,8 @@ struct rp_normalize_job {
 
 /*
  * Run jobs on up to threads threads (0: one per online CPU), each as rp_normalize_file or
- * rp_normalize_check. After the first failure no new job starts; jobs already running
+ * rp_normalize_check, splitting threads among the jobs that run at once (a single job's
+ * zip members are compressed on all of them). After the first failure no new job starts; jobs already running
  * finish, so later jobs may have run too. Callers read results in order and stop at the
  * first job that failed or did not run. Outputs stay atomic per job.
  */

@@ -138,6 +138,17 @@ test_expect_success 'many archives on several threads: the same bytes and report
 	grep -n "c3: already canonical" par | grep "^[0-9]*:"
 '
 
+test_expect_success 'a zip compressed on 1 or 4 threads (one member spilling past 4 MiB): the same bytes, unzip accepts them' '
+	mkdir zt && i=0 && while [ $i -lt 40 ]; do
+		seq $((i * 9000)) $((i * 9000 + 12000)) >zt/f$i.txt && i=$((i + 1)) || return 1
+	done &&
+	head -c 9000000 /dev/urandom >zt/big.bin && (cd zt && zip -q -r ../zt.zip .) &&
+	reprove normalize -q -j 1 --epoch 1700000000 zt.zip -o zt1.zip &&
+	reprove normalize -q -j 4 --epoch 1700000000 zt.zip -o zt4.zip &&
+	cmp zt1.zip zt4.zip && unzip -tq zt4.zip &&
+	reprove diff zt.zip zt4.zip >out && grep ": equal after normalization$" out
+'
+
 test_expect_success 'a corrupt archive among many: exit 3 naming it, each file whole' '
 	head -c 40 v1.gz >bad.in && cp bad.in bad.orig && cp v2.gz k1.in && cp v2.xz k3.in &&
 	test_expect_code 3 reprove normalize -q --in-place -j 2 k1.in bad.in k3.in 2>err &&
