@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 FUZZTIME=${FUZZTIME:-60}
 B=build/fuzz
 command -v clang >/dev/null || { echo "fuzz: clang missing (apt-get install clang)" >&2; exit 4; }
-PKGS="openssl libsodium libarchive jansson libcurl liburing"
+PKGS="openssl libsodium libarchive jansson libcurl liburing zlib"
 CF="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
  -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -DRP_VERSION=\"fuzz\" -Iverify/base -Iverify -Iattest \
  -Itests/fuzz $(pkg-config --cflags $PKGS)"
