@@ -489,16 +489,130 @@ static int line_eq(const struct lines *a, size_t i, const struct lines *b, size_
 	return a->len[i] == b->len[j] && memcmp(a->s[i], b->s[j], a->len[i]) == 0;
 }
 
+enum { OP_EQ, OP_DEL, OP_INS };
+
+/* One line of an edit script: an index into a (EQ, DEL) and/or b (EQ, INS). */
+struct op {
+	unsigned char kind;
+	size_t ia, ib;
+};
+
+#define DIFF_MAX_D 256   /* edit distance beyond which the middle is shown as one change */
+#define DIFF_MAX_LINES 40 /* changed lines shown, over all hunks */
+
 /*
- * One hunk covering the changed region (common leading and trailing lines trimmed), with
- * three lines of context and at most 20 lines from each side: enough to see the change.
+ * Myers' O(ND) shortest edit script between a[lo_a, hi_a) and b[lo_b, hi_b), appended to
+ * *ops in order; 0 when more than DIFF_MAX_D edits are needed (nothing appended). The trace
+ * of V for every d is kept to walk back: at most (DIFF_MAX_D + 1)^2 ints.
+ */
+static int myers(const struct lines *a, size_t lo_a, size_t hi_a, const struct lines *b,
+		 size_t lo_b, size_t hi_b, struct op *ops, size_t *nops)
+{
+	const long n = (long)(hi_a - lo_a), m = (long)(hi_b - lo_b);
+	const long max = n + m < DIFF_MAX_D ? n + m : DIFF_MAX_D;
+	long *v = rp_xcalloc((size_t)(2 * max + 3), sizeof(*v)), *trace, d, dend = -1;
+	size_t start = *nops, k0 = 0;
+
+	trace = rp_xcalloc((size_t)(max + 1) * (size_t)(2 * max + 3), sizeof(*trace));
+	v += max + 1;
+	for (d = 0; d <= max && dend < 0; d++) {
+		for (long k = -d; k <= d; k += 2) {
+			long x = k == -d || (k != d && v[k - 1] < v[k + 1]) ? v[k + 1] : v[k - 1] + 1;
+			long y = x - k;
+			while (x < n && y < m && line_eq(a, lo_a + (size_t)x, b, lo_b + (size_t)y))
+				x++, y++;
+			v[k] = x;
+			if (x >= n && y >= m)
+				dend = d;
+		}
+		memcpy(trace + (size_t)d * (size_t)(2 * max + 3), v - max - 1,
+		       (size_t)(2 * max + 3) * sizeof(*v));
+	}
+	if (dend >= 0) {
+		long x = n, y = m;
+		/* walk back from (n, m), collecting ops in reverse */
+		for (d = dend; d >= 0; d--) {
+			const long *pv = d ? trace + (size_t)(d - 1) * (size_t)(2 * max + 3) + max + 1
+					   : NULL;
+			long k = x - y, pk, px, py;
+			if (d == 0) {
+				px = py = 0;
+				pk = 0;
+			} else {
+				pk = k == -d || (k != d && pv[k - 1] < pv[k + 1]) ? k + 1 : k - 1;
+				px = pv[pk];
+				py = px - pk;
+			}
+			while (x > px && y > py) {
+				x--, y--;
+				ops[*nops].kind = OP_EQ;
+				ops[*nops].ia = lo_a + (size_t)x;
+				ops[*nops].ib = lo_b + (size_t)y;
+				++*nops;
+			}
+			if (d == 0)
+				break;
+			if (pk == k + 1) {
+				y--;
+				ops[*nops].kind = OP_INS;
+				ops[*nops].ib = lo_b + (size_t)y;
+			} else {
+				x--;
+				ops[*nops].kind = OP_DEL;
+				ops[*nops].ia = lo_a + (size_t)x;
+			}
+			++*nops;
+		}
+		for (size_t i = start, j = *nops - 1; i < j; i++, j--) {
+			struct op t = ops[i];
+			ops[i] = ops[j];
+			ops[j] = t;
+		}
+		k0 = 1;
+	}
+	free(trace);
+	free(v - max - 1);
+	return (int)k0;
+}
+
+/* Within each run of changes, deletions before insertions, as diff -u prints them. */
+static void group_changes(struct op *ops, size_t n, struct op *tmp)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i, k = 0;
+		if (ops[i].kind == OP_EQ) {
+			i++;
+			continue;
+		}
+		while (j < n && ops[j].kind != OP_EQ)
+			j++;
+		for (size_t q = i; q < j; q++)
+			if (ops[q].kind == OP_DEL)
+				tmp[k++] = ops[q];
+		for (size_t q = i; q < j; q++)
+			if (ops[q].kind == OP_INS)
+				tmp[k++] = ops[q];
+		memcpy(ops + i, tmp, k * sizeof(*ops));
+		i = j;
+	}
+}
+
+static void add_line(struct rp_buf *b, char tag, const struct lines *l, size_t i)
+{
+	rp_buf_addf(b, NULL, "%c%.*s\n", tag, (int)l->len[i], l->s[i]);
+}
+
+/*
+ * Unified diff hunks (three lines of context) of two texts, from the shortest edit script
+ * when at most DIFF_MAX_D lines change, else one hunk covering everything between the
+ * common leading and trailing lines. At most DIFF_MAX_LINES changed lines are shown.
  */
 static char *unified(const unsigned char *pa, size_t na, const unsigned char *pb, size_t nb)
 {
 	struct rp_buf b = RP_BUF_INIT((size_t)1 << 16);
 	struct lines la, lb;
-	size_t pre = 0, suf = 0, ctx0, ea, eb, shown;
-	const size_t maxl = 20;
+	size_t pre = 0, suf = 0, nops = 0, shown = 0, left = 0;
+	struct op *ops, *tmp;
 
 	split_lines(pa, na, &la);
 	split_lines(pb, nb, &lb);
@@ -507,31 +621,91 @@ static char *unified(const unsigned char *pa, size_t na, const unsigned char *pb
 	while (suf < la.n - pre && suf < lb.n - pre &&
 	       line_eq(&la, la.n - 1 - suf, &lb, lb.n - 1 - suf))
 		suf++;
-	ctx0 = pre > 3 ? pre - 3 : 0;
-	ea = la.n - suf + (suf > 3 ? 3 : suf);
-	eb = lb.n - suf + (suf > 3 ? 3 : suf);
-	rp_buf_addf(&b, NULL, "@@ -%zu,%zu +%zu,%zu @@\n", ctx0 + 1, ea - ctx0, ctx0 + 1,
-		    eb - ctx0);
-	for (size_t i = ctx0; i < pre; i++)
-		rp_buf_addf(&b, NULL, " %.*s\n", (int)la.len[i], la.s[i]);
-	shown = 0;
-	for (size_t i = pre; i < la.n - suf; i++, shown++) {
-		if (shown == maxl) {
-			rp_buf_addf(&b, NULL, "-[... %zu more lines]\n", la.n - suf - i);
-			break;
-		}
-		rp_buf_addf(&b, NULL, "-%.*s\n", (int)la.len[i], la.s[i]);
+	ops = rp_xcalloc(la.n + lb.n + 1, sizeof(*ops));
+	tmp = rp_xcalloc(la.n + lb.n + 1, sizeof(*tmp));
+	for (size_t i = 0; i < pre; i++, nops++) {
+		ops[nops].kind = OP_EQ;
+		ops[nops].ia = ops[nops].ib = i;
 	}
-	shown = 0;
-	for (size_t i = pre; i < lb.n - suf; i++, shown++) {
-		if (shown == maxl) {
-			rp_buf_addf(&b, NULL, "+[... %zu more lines]\n", lb.n - suf - i);
-			break;
+	if (!myers(&la, pre, la.n - suf, &lb, pre, lb.n - suf, ops, &nops)) {
+		for (size_t i = pre; i < la.n - suf; i++, nops++) {
+			ops[nops].kind = OP_DEL;
+			ops[nops].ia = i;
 		}
-		rp_buf_addf(&b, NULL, "+%.*s\n", (int)lb.len[i], lb.s[i]);
+		for (size_t i = pre; i < lb.n - suf; i++, nops++) {
+			ops[nops].kind = OP_INS;
+			ops[nops].ib = i;
+		}
 	}
-	for (size_t i = la.n - suf; i < ea; i++)
-		rp_buf_addf(&b, NULL, " %.*s\n", (int)la.len[i], la.s[i]);
+	for (size_t i = 0; i < suf; i++, nops++) {
+		ops[nops].kind = OP_EQ;
+		ops[nops].ia = la.n - suf + i;
+		ops[nops].ib = lb.n - suf + i;
+	}
+	group_changes(ops, nops, tmp);
+	for (size_t i = 0; i < nops;) {
+		size_t h0, h1, sa = 0, sb = 0, ca = 0, cb = 0, gap;
+		if (ops[i].kind == OP_EQ) {
+			i++;
+			continue;
+		}
+		/* a hunk: from 3 lines before this change to 3 after the last one it absorbs */
+		h0 = i >= 3 ? i - 3 : 0;
+		for (h1 = i; h1 < nops;) {
+			while (h1 < nops && ops[h1].kind != OP_EQ)
+				h1++;
+			for (gap = 0; h1 + gap < nops && ops[h1 + gap].kind == OP_EQ; gap++)
+				;
+			if (h1 + gap == nops || gap > 6) {
+				h1 += gap < 3 ? gap : 3;
+				break;
+			}
+			h1 += gap;
+		}
+		if (shown >= DIFF_MAX_LINES) {
+			for (size_t q = h0; q < h1; q++)
+				left += ops[q].kind != OP_EQ;
+			i = h1;
+			continue;
+		}
+		for (size_t q = h0; q < h1; q++) {
+			ca += ops[q].kind != OP_INS;
+			cb += ops[q].kind != OP_DEL;
+		}
+		/* where each side starts: the first line of the hunk it has (diff -u numbering) */
+		for (size_t q = h0; q < nops; q++) {
+			if (ops[q].kind != OP_INS) {
+				sa = ops[q].ia + (ca ? 1 : 0);
+				break;
+			}
+			sa = la.n;
+		}
+		for (size_t q = h0; q < nops; q++) {
+			if (ops[q].kind != OP_DEL) {
+				sb = ops[q].ib + (cb ? 1 : 0);
+				break;
+			}
+			sb = lb.n;
+		}
+		rp_buf_addf(&b, NULL, "@@ -%zu,%zu +%zu,%zu @@\n", sa, ca, sb, cb);
+		for (size_t q = h0; q < h1; q++) {
+			if (ops[q].kind == OP_EQ) {
+				add_line(&b, ' ', &la, ops[q].ia);
+			} else if (shown++ < DIFF_MAX_LINES) {
+				if (ops[q].kind == OP_DEL)
+					add_line(&b, '-', &la, ops[q].ia);
+				else
+					add_line(&b, '+', &lb, ops[q].ib);
+			} else {
+				left++;
+			}
+		}
+		i = h1;
+	}
+	if (left)
+		rp_buf_addf(&b, NULL, "[... %zu more changed lines]\n", left);
+	free(ops);
+	free(tmp);
 	free(la.s);
 	free(la.len);
 	free(lb.s);

@@ -37,6 +37,26 @@ test_expect_success '--json: documented fields, counts, verdict' '
 	EOF
 '
 
+test_expect_success 'text diffs: minimal hunks that patch(1) applies, one per separate change' '
+	seq 1 200 >t1 && sed -e "s/^17$/seventeen/" -e "/^90$/d" -e "s/^150$/150\\nextra/" t1 >t2 &&
+	printf "only\nin b\n" >t3 && : >t0 &&
+	for pair in "t1 t2" "t2 t1" "t0 t3" "t3 t0"; do
+		set -- $pair &&
+		test_expect_code 1 reprove diff --json "$1" "$2" >j &&
+		python3 -c "import json; import sys; u = json.load(open(\"j\"))[\"items\"][0][\"unified_diff\"]; sys.stdout.write(\"--- a\n+++ b\n\" + u)" >p.diff &&
+		cp "$1" x && patch -s -F0 x <p.diff && cmp x "$2" || return 1
+	done &&
+	test_expect_code 1 reprove diff t1 t2 >out &&
+	test "$(grep -c "^    @@ " out)" -eq 3 && test "$(grep -c "^    [-+]" out)" -eq 4 &&
+	grep "^    -17$" out && grep "^    +seventeen$" out && grep "^    +extra$" out
+'
+
+test_expect_success 'text diffs: more than 40 changed lines are cut with a count' '
+	seq 1 300 >u1 && seq 1 300 | sed "s/5$/five/" >u2 &&
+	test_expect_code 1 reprove diff u1 u2 >out &&
+	test "$(grep -c "^    [-+][0-9]*[0-9f]" out)" -eq 40 && grep "more changed lines\]$" out
+'
+
 test_expect_success '--html writes a self-contained page, stdout keeps the text report' '
 	test_expect_code 1 reprove diff --html report.html a b >out &&
 	grep "a and b: different$" out &&
