@@ -17,12 +17,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "deflate.h"
 #include "file.h"
 #include "mem.h"
 #include "normalize.h"
 
 #define BLOCK (64 * 1024)
-#define ZMEM (4u << 20) /* a zip member's compressed bytes kept in memory before spilling */
 
 struct wctx {
 	int spool;
@@ -30,7 +30,8 @@ struct wctx {
 	struct rp_err *e;
 	const char *name;  /* input path, for messages */
 	size_t members;
-	unsigned threads; /* for compressing one archive's zip members */
+	unsigned threads; /* for compressing one archive's zip members or gzip blocks */
+	enum rp_status cb_rc; /* why a libarchive write callback failed (w->e says more) */
 };
 
 /* Sequential output with its offset (zip needs local header offsets), written in blocks. */
@@ -93,24 +94,7 @@ static enum rp_status sink_end(struct wctx *w, struct sink *o, enum rp_status rc
 
 static enum rp_status make_temp(int *fd, struct rp_err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int f;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	path = rp_xasprintf("%s/reprove-norm.XXXXXX", dir);
-	f = mkostemp(path, O_CLOEXEC);
-	if (f < 0) {
-		int err = errno;
-		free(path);
-		return rp_err_sys(e, RP_EIO, err, "cannot create a temporary file in '%s'", dir);
-	}
-	/* private and gone on any exit: nothing of the input lands on disk under a name */
-	unlink(path);
-	free(path);
-	*fd = f;
-	return RP_OK;
+	return rp_tmpfile("norm", fd, e);
 }
 
 /* Feed size bytes from fd at off to fn (pread: the fd's offset is left alone). */
@@ -159,24 +143,30 @@ static enum rp_status la_fail(struct wctx *w, struct archive *a, const char *wha
 {
 	const char *why = archive_error_string(a);
 
+	if (w->cb_rc)
+		return w->cb_rc;
+
 	return rp_errf(w->e, archive_errno(a) == ENOSPC || archive_errno(a) == EIO ? RP_EIO
 										    : RP_EINPUT,
 		       "'%s': %s: %s", w->name, what, why ? why : "libarchive error");
 }
 
+/*
+ * Fixed levels and one thread: the bytes must not depend on the machine. gzip is not here:
+ * verify/deflate.c writes it, on several threads with the same bytes (gz_open). Levels are
+ * each tool's default, which is what release tarballs use (zstd 19 ran at 2 MB/s).
+ */
 static int set_filter(struct archive *a, enum rp_arch_filter f)
 {
-	/* fixed levels and one thread: the bytes must not depend on the machine */
 	switch (f) {
 	case RP_FILTER_GZIP:
-		return archive_write_add_filter_gzip(a) ||
-		       archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=9");
+		return 0;
 	case RP_FILTER_XZ:
 		return archive_write_add_filter_xz(a) ||
 		       archive_write_set_options(a, "xz:compression-level=6,xz:threads=1");
 	case RP_FILTER_ZSTD:
 		return archive_write_add_filter_zstd(a) ||
-		       archive_write_set_options(a, "zstd:compression-level=19");
+		       archive_write_set_options(a, "zstd:compression-level=3");
 	case RP_FILTER_BZIP2:
 		return archive_write_add_filter_bzip2(a) ||
 		       archive_write_set_options(a, "bzip2:compression-level=9");
@@ -210,16 +200,59 @@ static unsigned ae_filetype(enum rp_ent_type t)
 
 static enum rp_status write_arch(struct wctx *w, const struct rp_arch *a, int fd);
 
+/* libarchive's output through verify/deflate.c's gzip writer, into fd. */
+struct gzctx {
+	struct wctx *w;
+	struct rp_gzw *g;
+	int fd;
+};
+
+static enum rp_status gz_to_fd(void *arg, const void *p, size_t n, struct rp_err *e)
+{
+	struct gzctx *c = arg;
+	int err = rp_write_all(c->fd, p, n);
+
+	if (err)
+		return rp_err_sys(e, RP_EIO, err, "cannot write the normalized archive");
+	return RP_OK;
+}
+
+static la_ssize_t gz_la_write(struct archive *a, void *arg, const void *p, size_t n)
+{
+	struct gzctx *c = arg;
+
+	c->w->cb_rc = rp_gzw_write(c->g, p, n, c->w->e);
+	if (c->w->cb_rc) {
+		archive_set_error(a, EIO, "%s", c->w->e->msg);
+		return -1;
+	}
+	return (la_ssize_t)n;
+}
+
+static int gz_la_close(struct archive *a, void *arg)
+{
+	struct gzctx *c = arg;
+
+	c->w->cb_rc = rp_gzw_finish(c->g, c->w->e);
+	if (c->w->cb_rc) {
+		archive_set_error(a, EIO, "%s", c->w->e->msg);
+		return ARCHIVE_FATAL;
+	}
+	return ARCHIVE_OK;
+}
+
 /* tar (pax where ustar cannot hold a field), cpio and raw streams, through libarchive. */
 static enum rp_status write_la(struct wctx *w, const struct rp_arch *x, int fd)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *ae = NULL;
+	struct gzctx gz = { w, NULL, fd };
 	enum rp_status rc = RP_OK;
 	int r;
 
 	if (!a)
 		abort();
+	w->cb_rc = RP_OK;
 	switch (x->kind) {
 	case RP_ARCH_TAR:
 		r = archive_write_set_format_pax_restricted(a);
@@ -244,7 +277,13 @@ static enum rp_status write_la(struct wctx *w, const struct rp_arch *x, int fd)
 	/* a compressed stream ends where the compressor ends: no zero padding after it */
 	if (x->filter != RP_FILTER_NONE || x->kind == RP_ARCH_RAW)
 		archive_write_set_bytes_in_last_block(a, 1);
-	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+	if (x->filter == RP_FILTER_GZIP) {
+		gz.g = rp_gzw_new(w->threads, gz_to_fd, &gz);
+		r = archive_write_open2(a, &gz, NULL, gz_la_write, gz_la_close, NULL);
+	} else {
+		r = archive_write_open_fd(a, fd);
+	}
+	if (r != ARCHIVE_OK) {
 		rc = la_fail(w, a, "cannot start the archive");
 		goto out;
 	}
@@ -292,6 +331,7 @@ static enum rp_status write_la(struct wctx *w, const struct rp_arch *x, int fd)
 out:
 	archive_entry_free(ae);
 	archive_write_free(a);
+	rp_gzw_free(gz.g);
 	return rc;
 }
 
@@ -330,236 +370,6 @@ struct zcd {
 	uint32_t extattr;
 };
 
-/*
- * One zip member's raw deflate: zlib level 6 with a 32 KiB window and the default memory
- * level, as the jar tool (java.util.zip) and Info-ZIP's zip use by default (level 9 costs
- * 2-3x for a few percent). The output is out[0, used) after `spilled` bytes moved to tfd;
- * it depends only on the content, so members can be compressed in any order or thread.
- */
-struct zdef {
-	z_stream z;
-	int ready;
-	unsigned char *in, *out;
-	size_t used;
-	uint64_t spilled;
-	int tfd;
-	uint32_t crc;
-	/* in a pool: the member position it holds, and whether its result is ready */
-	size_t pos;
-	int done;
-	enum rp_status rc;
-	struct rp_err err;
-};
-
-static void zdef_free(struct zdef *d)
-{
-	if (d->ready)
-		deflateEnd(&d->z);
-	free(d->in);
-	free(d->out);
-	if (d->tfd >= 0)
-		close(d->tfd);
-}
-
-/* Run d's deflate stream until its input is taken (or, finishing, until it ends). */
-static enum rp_status zrun(struct zdef *d, int flush, struct rp_err *e)
-{
-	z_stream *z = &d->z;
-
-	for (;;) {
-		int r;
-
-		if (d->used == ZMEM) {
-			int err;
-			if (d->tfd < 0) {
-				enum rp_status rc = make_temp(&d->tfd, e);
-				if (rc)
-					return rc;
-			}
-			if (d->spilled == 0 && lseek(d->tfd, 0, SEEK_SET) < 0)
-				return rp_err_sys(e, RP_EIO, errno, "cannot reuse a temporary file");
-			err = rp_write_all(d->tfd, d->out, ZMEM);
-			if (err)
-				return rp_err_sys(e, RP_EIO, err, "cannot write a temporary file");
-			d->spilled += ZMEM;
-			d->used = 0;
-		}
-		z->next_out = d->out + d->used;
-		z->avail_out = (uInt)(ZMEM - d->used);
-		r = deflate(z, flush);
-		d->used = ZMEM - z->avail_out;
-		if (r == Z_STREAM_END)
-			return RP_OK;
-		if (r != Z_OK && r != Z_BUF_ERROR)
-			return RP_BUG(e, "deflate failed");
-		if (flush == Z_NO_FLUSH && z->avail_in == 0 && z->avail_out != 0)
-			return RP_OK;
-	}
-}
-
-static enum rp_status deflate_member(struct zdef *d, int spool, const struct rp_arch_entry *t,
-				     struct rp_err *e)
-{
-	uint64_t off = t->spool_off, left = t->size;
-	enum rp_status rc = RP_OK;
-
-	if (!d->ready) {
-		if (deflateInit2(&d->z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-			return RP_BUG(e, "cannot start the compressor");
-		d->ready = 1;
-		d->in = rp_xmalloc(BLOCK);
-		d->out = rp_xmalloc(ZMEM);
-	} else if (deflateReset(&d->z) != Z_OK) {
-		return RP_BUG(e, "cannot reset the compressor");
-	}
-	d->used = 0;
-	d->spilled = 0;
-	d->crc = (uint32_t)crc32(0, NULL, 0);
-	while (left && !rc) {
-		ssize_t n = pread(spool, d->in, left < BLOCK ? (size_t)left : BLOCK, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return rp_err_sys(e, RP_EIO, errno, "cannot read the spool file");
-		if (n == 0)
-			return RP_BUG(e, "spool file too short");
-		d->crc = (uint32_t)crc32(d->crc, d->in, (uInt)n);
-		d->z.next_in = d->in;
-		d->z.avail_in = (uInt)n;
-		rc = zrun(d, Z_NO_FLUSH, e);
-		off += (uint64_t)n;
-		left -= (uint64_t)n;
-	}
-	if (!rc) {
-		d->z.next_in = NULL;
-		d->z.avail_in = 0;
-		rc = zrun(d, Z_FINISH, e);
-	}
-	return rc;
-}
-
-/*
- * The zip members to deflate, compressed by `threads` workers into a ring of slots while
- * the writer takes the results in member order. A worker claims position p only when the
- * writer has taken p - nslot, so memory stays at nslot members (each spilling past ZMEM).
- */
-struct zpool {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	const struct rp_arch *x;
-	int spool;
-	size_t *todo, ntodo;  /* member indices to deflate, in member order */
-	size_t next, taken;   /* positions claimed by workers / consumed by the writer */
-	struct zdef *slot;
-	size_t nslot;
-	int stop;
-	pthread_t th[8];
-	unsigned nth;
-};
-
-static void *zpool_worker(void *arg)
-{
-	struct zpool *p = arg;
-
-	pthread_mutex_lock(&p->lock);
-	for (;;) {
-		struct zdef *d;
-		size_t pos;
-
-		while (!p->stop && p->next < p->ntodo && p->next >= p->taken + p->nslot)
-			pthread_cond_wait(&p->cond, &p->lock);
-		if (p->stop || p->next == p->ntodo)
-			break;
-		pos = p->next++;
-		d = &p->slot[pos % p->nslot];
-		d->pos = pos;
-		d->done = 0;
-		pthread_mutex_unlock(&p->lock);
-		d->rc = deflate_member(d, p->spool, &p->x->ents[p->todo[pos]], &d->err);
-		pthread_mutex_lock(&p->lock);
-		d->done = 1;
-		pthread_cond_broadcast(&p->cond);
-	}
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
-}
-
-/* Set up the members of x to deflate; workers start when threads > 1 and it pays. */
-static void zpool_start(struct zpool *p, const struct rp_arch *x, int spool, unsigned threads)
-{
-	uint64_t bytes = 0;
-
-	memset(p, 0, sizeof(*p));
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
-	p->x = x;
-	p->spool = spool;
-	p->todo = rp_xcalloc(x->n ? x->n : 1, sizeof(*p->todo));
-	for (size_t i = 0; i < x->n; i++) {
-		const struct rp_arch_entry *t = &x->ents[i];
-		if (t->type != RP_ENT_SYMLINK && t->type != RP_ENT_DIR && t->size) {
-			p->todo[p->ntodo++] = i;
-			bytes += t->size;
-		}
-	}
-	if (threads > sizeof(p->th) / sizeof(p->th[0]))
-		threads = sizeof(p->th) / sizeof(p->th[0]);
-	/* a thread costs about what deflating 100 KiB does */
-	if (threads < 2 || p->ntodo < 2 || bytes < (1u << 20))
-		threads = 0;
-	p->nslot = threads ? 2 * threads : 1;
-	p->slot = rp_xcalloc(p->nslot, sizeof(*p->slot));
-	for (size_t i = 0; i < p->nslot; i++)
-		p->slot[i].tfd = -1;
-	while (p->nth < threads && pthread_create(&p->th[p->nth], NULL, zpool_worker, p) == 0)
-		p->nth++;
-}
-
-/* The compressed member at position pos (in order): from a worker, or deflated here. */
-static struct zdef *zpool_take(struct zpool *p, size_t pos, struct rp_err *e)
-{
-	struct zdef *d = &p->slot[pos % p->nslot];
-
-	if (!p->nth) {
-		d->rc = deflate_member(d, p->spool, &p->x->ents[p->todo[pos]], &d->err);
-	} else {
-		pthread_mutex_lock(&p->lock);
-		while (!(d->done && d->pos == pos))
-			pthread_cond_wait(&p->cond, &p->lock);
-		pthread_mutex_unlock(&p->lock);
-	}
-	if (d->rc) {
-		*e = d->err;
-		return NULL;
-	}
-	return d;
-}
-
-/* The writer is done with position pos: its slot may take position pos + nslot. */
-static void zpool_release(struct zpool *p)
-{
-	pthread_mutex_lock(&p->lock);
-	p->taken++;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-}
-
-static void zpool_end(struct zpool *p)
-{
-	pthread_mutex_lock(&p->lock);
-	p->stop = 1;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	for (unsigned i = 0; i < p->nth; i++)
-		pthread_join(p->th[i], NULL);
-	for (size_t i = 0; i < p->nslot; i++)
-		zdef_free(&p->slot[i]);
-	free(p->slot);
-	free(p->todo);
-	pthread_cond_destroy(&p->cond);
-	pthread_mutex_destroy(&p->lock);
-}
-
 static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 {
 	struct sink o;
@@ -567,11 +377,21 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 	enum rp_status rc = RP_OK;
 	uint64_t cd_start, cd_size;
 	unsigned char h[46];
-	struct zpool pool;
-	size_t pos = 0;
+	struct rp_zpool *pool;
+	uint64_t *zoff = rp_xcalloc(x->n ? x->n : 1, sizeof(*zoff));
+	uint64_t *zsize = rp_xcalloc(x->n ? x->n : 1, sizeof(*zsize));
+	size_t nz = 0, pos = 0;
 
 	sink_init(&o, fd);
-	zpool_start(&pool, x, w->spool, w->threads);
+	/* the members deflated below, in order, handed to the compressor up front */
+	for (size_t i = 0; i < x->n; i++) {
+		const struct rp_arch_entry *t = &x->ents[i];
+		if (t->type != RP_ENT_SYMLINK && t->type != RP_ENT_DIR && t->size && t->spooled) {
+			zoff[nz] = t->spool_off;
+			zsize[nz++] = t->size;
+		}
+	}
+	pool = rp_zpool_members(w->spool, zoff, zsize, nz, w->threads);
 
 	if (x->n > 0xffff) {
 		rc = rp_errf(w->e, RP_EINPUT, "'%s': %zu members need zip64, which the normalizer "
@@ -581,7 +401,8 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 	for (size_t i = 0; i < x->n; i++) {
 		const struct rp_arch_entry *t = &x->ents[i];
 		struct zcd *c = &cd[i];
-		struct zdef *d = NULL;
+		struct rp_zout z;
+		int deflated = 0;
 		int is_dir = t->type == RP_ENT_DIR;
 		size_t nl;
 		int ascii = 1;
@@ -614,19 +435,18 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 				rc = RP_BUG(w->e, "member content was not spooled");
 				goto out;
 			}
-			if (pos == pool.ntodo || pool.todo[pos] != i) {
+			if (pos == nz || zoff[pos] != t->spool_off) {
 				rc = RP_BUG(w->e, "zip member order");
 				goto out;
 			}
-			d = zpool_take(&pool, pos++, w->e);
-			if (!d) {
-				rc = w->e->code;
+			rc = rp_zpool_take(pool, pos++, &z, w->e);
+			if (rc)
 				goto out;
-			}
+			deflated = 1;
 			c->method = 8;
 			c->usize = t->size;
-			c->crc = d->crc;
-			c->csize = d->spilled + d->used;
+			c->crc = z.crc;
+			c->csize = z.fd_len + z.len;
 			c->extattr = (uint32_t)(0100000 | t->nmode) << 16;
 		}
 		if (c->usize > 0xfffffffeu || c->csize > 0xfffffffeu || o.off > 0xfffffffeu) {
@@ -653,12 +473,12 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 			goto out;
 		if (t->type == RP_ENT_SYMLINK)
 			rc = put(w, &o, t->link ? t->link : "", (size_t)c->usize);
-		else if (d && d->spilled)
-			rc = copy_range(w, d->tfd, 0, d->spilled, to_sink, &o);
-		if (!rc && d)
-			rc = put(w, &o, d->out, d->used);
-		if (d)
-			zpool_release(&pool);
+		else if (deflated && z.fd_len)
+			rc = copy_range(w, z.fd, 0, z.fd_len, to_sink, &o);
+		if (!rc && deflated)
+			rc = put(w, &o, z.mem, z.len);
+		if (deflated)
+			rp_zpool_release(pool);
 		if (rc)
 			goto out;
 		w->members++;
@@ -702,7 +522,9 @@ static enum rp_status write_zip(struct wctx *w, const struct rp_arch *x, int fd)
 	le32(h + 16, (uint32_t)cd_start);
 	rc = put(w, &o, h, 22);
 out:
-	zpool_end(&pool);
+	rp_zpool_free(pool);
+	free(zoff);
+	free(zsize);
 	rc = sink_end(w, &o, rc);
 	for (size_t i = 0; i < x->n; i++)
 		free(cd[i].name);

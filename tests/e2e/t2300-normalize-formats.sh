@@ -109,6 +109,18 @@ test_expect_success 'bytes appended after a gzip stream are not normalized away'
 	grep "data after the end" out
 '
 
+test_expect_success 'a big .tar.gz: the same bytes on 1 or 4 threads, gunzipping to the canonical tar' '
+	mkdir bt && i=0 && while [ $i -lt 30 ]; do
+		seq $((i * 20000)) $((i * 20000 + 30000)) >bt/f$i && i=$((i + 1)) || return 1
+	done &&
+	tar -cf bt.tar bt && gzip -c bt.tar >bt.tar.gz &&
+	reprove normalize -q -j 1 bt.tar.gz -o bt1.tar.gz &&
+	reprove normalize -q -j 4 bt.tar.gz -o bt4.tar.gz && cmp bt1.tar.gz bt4.tar.gz &&
+	gzip -t bt4.tar.gz && reprove normalize -q bt.tar -o btn.tar &&
+	gzip -dc bt4.tar.gz | cmp - btn.tar &&
+	reprove normalize -q --check bt4.tar.gz
+'
+
 test_expect_success 'ar: order, mtimes and owners normalize away' '
 	printf "1\n" >m1 && printf "22\n" >m2 &&
 	ar rcD a1.a m1 m2 && ar rcU a2.a m2 m1 &&

@@ -368,6 +368,25 @@ void rp_atomic_abort(struct rp_atomic *a)
 	atomic_release(a);
 }
 
+enum rp_status rp_tmpfile(const char *what, int *fd, struct rp_err *e)
+{
+	const char *t = getenv("TMPDIR");
+	char *path = rp_xasprintf("%s/reprove-%s.XXXXXX", t && *t ? t : "/tmp", what);
+	int f = mkostemp(path, O_CLOEXEC);
+
+	if (f < 0) {
+		int err = errno;
+		free(path);
+		return rp_err_sys(e, RP_EIO, err, "cannot create a temporary file in '%s'",
+				  t && *t ? t : "/tmp");
+	}
+	/* private and gone on any exit: nothing lands on disk under a name */
+	unlink(path);
+	free(path);
+	*fd = f;
+	return RP_OK;
+}
+
 enum rp_status rp_mkscratch(const char *what, char **out, struct rp_err *e)
 {
 	const char *t = getenv("TMPDIR");

@@ -86,6 +86,12 @@ void rp_cleanup_remove(const char *path);
  */
 enum rp_status rp_mkscratch(const char *what, char **out, struct rp_err *e);
 
+/*
+ * Open an unlinked temporary file $TMPDIR/reprove-WHAT.XXXXXX (or under /tmp) for reading
+ * and writing: its bytes never appear under a name. RP_EIO when it cannot be made.
+ */
+enum rp_status rp_tmpfile(const char *what, int *fd, struct rp_err *e);
+
 /* Write all n bytes to fd, retrying on EINTR and short writes; returns 0 or an errno. */
 int rp_write_all(int fd, const void *p, size_t n);
 
