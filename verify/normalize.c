@@ -133,6 +133,8 @@ static enum rp_status to_archive(struct wctx *w, void *arg, const void *p, size_
 	struct archive *a = arg;
 	la_ssize_t k = archive_write_data(a, p, n);
 
+	if ((k < 0 || (size_t)k != n) && w->cb_rc)
+		return w->cb_rc; /* our gzip writer failed: w->e already says why */
 	if (k < 0 || (size_t)k != n)
 		return rp_errf(w->e, RP_EIO, "cannot write the normalized archive: %s",
 			       archive_error_string(a) ? archive_error_string(a) : "write error");
@@ -205,6 +207,7 @@ struct gzctx {
 	struct wctx *w;
 	struct rp_gzw *g;
 	int fd;
+	int abandon; /* the write failed: archive_write_free must not finish the stream */
 };
 
 static enum rp_status gz_to_fd(void *arg, const void *p, size_t n, struct rp_err *e)
@@ -221,6 +224,9 @@ static la_ssize_t gz_la_write(struct archive *a, void *arg, const void *p, size_
 {
 	struct gzctx *c = arg;
 
+	/* libarchive flushes what it buffered when freed: keep the first error */
+	if (c->abandon || c->w->cb_rc)
+		return -1;
 	c->w->cb_rc = rp_gzw_write(c->g, p, n, c->w->e);
 	if (c->w->cb_rc) {
 		archive_set_error(a, EIO, "%s", c->w->e->msg);
@@ -233,6 +239,9 @@ static int gz_la_close(struct archive *a, void *arg)
 {
 	struct gzctx *c = arg;
 
+	/* after a failure, libarchive still closes on free: keep the first error */
+	if (c->abandon || c->w->cb_rc)
+		return ARCHIVE_FATAL;
 	c->w->cb_rc = rp_gzw_finish(c->g, c->w->e);
 	if (c->w->cb_rc) {
 		archive_set_error(a, EIO, "%s", c->w->e->msg);
@@ -246,7 +255,7 @@ static enum rp_status write_la(struct wctx *w, const struct rp_arch *x, int fd)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *ae = NULL;
-	struct gzctx gz = { w, NULL, fd };
+	struct gzctx gz = { w, NULL, fd, 0 };
 	enum rp_status rc = RP_OK;
 	int r;
 
@@ -324,11 +333,13 @@ static enum rp_status write_la(struct wctx *w, const struct rp_arch *x, int fd)
 		}
 		w->members++;
 	}
-	if (archive_write_close(a) != ARCHIVE_OK) {
+	/* libarchive ignores what its close callback returns: look at cb_rc too */
+	if (archive_write_close(a) != ARCHIVE_OK || w->cb_rc) {
 		rc = la_fail(w, a, "cannot finish the archive");
 		goto out;
 	}
 out:
+	gz.abandon = rc != RP_OK;
 	archive_entry_free(ae);
 	archive_write_free(a);
 	rp_gzw_free(gz.g);

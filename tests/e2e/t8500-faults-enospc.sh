@@ -43,6 +43,14 @@ test_expect_success 'normalize -o on a full disk: exit 4, nothing left' '
 	fill && test_expect_code 4 reprove normalize -q --epoch 0 in.tar -o full/n.tar >out 2>err &&
 	one_line err && only
 '
+test_expect_success 'normalize -o of a .tar.gz and a zip on a full disk: one plain line, nothing left' '
+	mkdir z && cp big.bin z/ && tar -cf - z | gzip >in.tar.gz && (cd z && zip -q ../in.zip big.bin) &&
+	for f in in.tar.gz in.zip; do
+		fill && test_expect_code 4 reprove normalize -q -j 2 --epoch 0 $f -o full/n >out 2>err &&
+		one_line err && grep "No space left on device$" err && ! grep -i "bug" err &&
+		! grep "archive: cannot write the normalized" err && only || return 1
+	done
+'
 test_expect_success 'normalize with its spool (TMPDIR) on a full disk: exit 4, no spool left' '
 	fill && test_expect_code 4 env TMPDIR=$PWD/full reprove normalize -q --epoch 0 in.tar -o n.tar \
 		>out 2>err && one_line err && only && test ! -e n.tar
