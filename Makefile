@@ -1,8 +1,8 @@
 # reprove -- GNU make build. `make help` lists the targets.
 # Required flags are added with `override`, so `make CFLAGS=-O0` keeps warnings and macros.
 
-PKGS     := openssl libsodium libarchive jansson libcurl liburing
-DEB_PKGS := libssl-dev libsodium-dev libarchive-dev libjansson-dev libcurl4-openssl-dev \
+PKGS     := openssl libsodium libarchive jansson libcurl liburing zlib
+DEB_PKGS := libssl-dev libsodium-dev libarchive-dev libjansson-dev libcurl4-openssl-dev zlib1g-dev \
             liburing-dev pkg-config gcc make git
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local

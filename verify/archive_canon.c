@@ -16,6 +16,7 @@
 
 #include "archive_canon.h"
 #include "file.h"
+#include "gunzip.h"
 #include "mem.h"
 #include "path.h"
 
@@ -873,6 +874,49 @@ static char *dupnull(const char *s)
 static void fill_entry(struct scan *s, enum rp_arch_kind kind, struct rp_arch_entry *t,
 		       struct archive_entry *ae);
 
+/* A gzip stream decoded by gunzip.c (which checks every trailer) and read by libarchive. */
+struct gzin {
+	struct src *r;
+	struct rp_gunzip *gz;
+	const char *name;
+};
+
+static enum rp_status gz_pull(void *arg, const void **p, size_t *n)
+{
+	struct src *r = arg;
+	la_ssize_t k = src_read(NULL, r, p);
+
+	if (k < 0)
+		return r->s->e->code ? r->s->e->code : RP_EIO; /* src_read said why */
+	*n = (size_t)k;
+	return RP_OK;
+}
+
+static la_ssize_t gz_read(struct archive *a, void *data, const void **buf)
+{
+	struct gzin *g = data;
+	struct scan *s = g->r->s;
+	struct rp_err ge = RP_ERR_INIT;
+	enum rp_status rc;
+	size_t n;
+
+	rc = rp_gunzip_read(g->gz, buf, &n, &ge);
+	if (rc == RP_OK)
+		return (la_ssize_t)n;
+	if (s->fatal)
+		return ARCHIVE_FATAL;
+	if (rc == RP_EINPUT && rp_gunzip_not_gzip(g->gz)) {
+		/* merely looks like gzip: a nested member is then compared as bytes */
+		archive_set_error(a, EILSEQ, "not a valid gzip stream (%s)", ge.msg);
+		return ARCHIVE_FATAL;
+	}
+	/* a damaged stream, as a truncated one: no fallback may hide it */
+	rp_errf(s->e, rc, "'%s': %s", g->name, ge.msg);
+	s->fatal = 1;
+	archive_set_error(a, EILSEQ, "%s", ge.msg);
+	return ARCHIVE_FATAL;
+}
+
 /*
  * A compressed stream. The decompressor runs as its own libarchive reader (raw format) so it
  * always reaches the end of the compressed data, whatever the format reader inside does: the
@@ -890,6 +934,7 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 	enum rp_arch_filter f2;
 	enum rp_arch_kind kind;
 	enum rp_status rc = RP_OK;
+	struct gzin gz = { r, NULL, name };
 	struct src in;
 	size_t plen = 0;
 	la_ssize_t got;
@@ -904,7 +949,7 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 	in.name = name;
 	switch (filter) {
 	case RP_FILTER_GZIP:
-		archive_read_support_filter_gzip(outer);
+		gz.gz = rp_gunzip_new(gz_pull, r);
 		break;
 	case RP_FILTER_XZ:
 		archive_read_support_filter_xz(outer);
@@ -919,15 +964,21 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 		break;
 	}
 	archive_read_support_format_raw(outer);
-	archive_read_set_callback_data(outer, r);
-	archive_read_set_read_callback(outer, src_read);
+	if (gz.gz) {
+		archive_read_set_callback_data(outer, &gz);
+		archive_read_set_read_callback(outer, gz_read);
+	} else {
+		archive_read_set_callback_data(outer, r);
+		archive_read_set_read_callback(outer, src_read);
+	}
 	if (archive_read_open1(outer) != ARCHIVE_OK ||
 	    archive_read_next_header(outer, &ae) < ARCHIVE_WARN) {
 		rc = arch_error(s, outer, name, NULL);
 		goto out;
 	}
 	/* libarchive reads on without a filter when the header does not bid: not ours */
-	if (archive_filter_count(outer) < 2 || archive_filter_code(outer, 0) == ARCHIVE_FILTER_NONE) {
+	if (!gz.gz && (archive_filter_count(outer) < 2 ||
+		       archive_filter_code(outer, 0) == ARCHIVE_FILTER_NONE)) {
 		rc = rp_errf(s->e, RP_EINPUT, "'%s': not a valid %s stream", name,
 			     rp_arch_filter_name(filter));
 		goto out;
@@ -1007,12 +1058,17 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 			goto out;
 	}
 	arch->filter = filter;
-	if (filter == RP_FILTER_GZIP)
+	if (gz.gz) {
 		gzip_header(arch, r);
-	arch->consumed = (uint64_t)archive_filter_bytes(outer, -1);
+		arch->gz_members = rp_gunzip_members(gz.gz);
+		arch->consumed = rp_gunzip_consumed(gz.gz);
+	} else {
+		arch->consumed = (uint64_t)archive_filter_bytes(outer, -1);
+	}
 	finish_arch(arch);
 out:
 	archive_read_free(outer);
+	rp_gunzip_free(gz.gz);
 	free(in.ring);
 	free(peek);
 	free(buf);

@@ -125,7 +125,7 @@ struct rp_arch {
 	int64_t gz_mtime;
 	int gz_has_name;
 	unsigned gz_os;
-	unsigned gz_members;   /* >1 for a multi-member gzip (counted on the outer file only) */
+	unsigned gz_members;   /* gzip members decoded, each with its CRC-32 and ISIZE verified */
 	uint64_t consumed;     /* encoded bytes the decoder used (compressed streams) */
 	int has_tail;          /* non-zero bytes follow the compressed stream: kept canonical */
 	uint64_t tail_size;
