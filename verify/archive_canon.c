@@ -701,6 +701,10 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	}
 	kind = rp_arch_detect(peek, plen, &filter);
 	decode = kind != RP_ARCH_NONE && depth + 1 < s->lim.max_depth;
+	if (kind != RP_ARCH_NONE && !decode)
+		t->note = rp_xasprintf("not decoded as %s (depth limit %u): compared as bytes",
+				       filter ? rp_arch_filter_name(filter) : rp_arch_kind_name(kind),
+				       s->lim.max_depth);
 	/* a .deb's tarballs are rebuilt from their members, so only those are spooled */
 	if (spool && !(decode && pkind == RP_ARCH_DEB)) {
 		int err = rp_write_all(s->o->spool_fd, peek, plen);

@@ -408,6 +408,7 @@ TEST(depth_limit_stops_nesting)
 	x = scan(buf1, used, NULL);
 	if (x) {
 		CHECK(x->ents[0].sub != NULL);
+		CHECK(x->ents[0].note == NULL);
 		rp_arch_free(x);
 	}
 	memset(&o, 0, sizeof(o));
@@ -415,6 +416,8 @@ TEST(depth_limit_stops_nesting)
 	x = scan(buf1, used, &o);
 	if (x) {
 		CHECK(x->ents[0].sub == NULL);
+		/* reports say why the member was compared as bytes */
+		CHECK_EQ_STR(x->ents[0].note, "not decoded as tar (depth limit 1): compared as bytes");
 		rp_arch_free(x);
 	}
 }
