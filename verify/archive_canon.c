@@ -212,9 +212,10 @@ static la_ssize_t parent_pull(struct src *r, void *dst, size_t n)
 
 	if (got < 0) {
 		if (!r->s->fatal) {
+			char why[RP_ERR_MSG_MAX];
+			const char *m = archive_error_string(r->parent);
 			rp_errf(r->s->e, RP_EINPUT, "'%s': %s", r->name,
-				archive_error_string(r->parent) ? archive_error_string(r->parent)
-								: "read error");
+				m ? rp_err_tidy(why, sizeof(why), m) : "read error");
 			r->s->fatal = 1;
 		}
 		return -1;
@@ -838,7 +839,9 @@ static void gzip_header(struct rp_arch *out, const struct src *r)
 static enum rp_status arch_error(struct scan *s, struct archive *a, const char *name,
 				 const char *member)
 {
-	const char *why = archive_error_string(a);
+	const char *m = archive_error_string(a);
+	char buf[RP_ERR_MSG_MAX];
+	const char *why = m ? rp_err_tidy(buf, sizeof(buf), m) : NULL;
 
 	if (s->fatal)
 		return s->e->code;

@@ -127,6 +127,13 @@ test_expect_success 'corrupt gzip trailer nested in a tar and in a .deb: exit 3 
 	check_bad gz-bad.deb && grep "control.tar.gz.: gzip member 1: CRC-32 mismatch" err
 '
 
+test_expect_success 'libarchive messages in house style: lowercase, no full stop' '
+	test_expect_code 3 reprove diff good.tar trunc-good.tar 2>err &&
+	grep ": truncated tar archive$" err &&
+	test_expect_code 3 reprove diff good.tar bad.tar 2>err &&
+	grep "^reprove: diff: .bad.tar.: [a-z]" err && ! grep "\.$" err
+'
+
 test_expect_success 'an existing output file survives a failed normalize' '
 	printf "keep me\n" >keep && cp trunc-good.tar.gz tg.tar.gz &&
 	test_expect_code 3 reprove normalize -q tg.tar.gz -o keep 2>err &&
