@@ -1087,6 +1087,39 @@ out:
 	return RP_OK;
 }
 
+/*
+ * Header warnings. libarchive's readers return ARCHIVE_WARN both for a name it could not
+ * convert to the locale's charset (it then keeps the bytes as stored: harmless) and for
+ * header data it ignored or could not interpret: a malformed or oversized pax record
+ * ("Ignoring malformed pax extended attributes" skips the whole record, path and size
+ * included), "Too many special headers", a negative size, an unknown GNU sparse format,
+ * unparsable ACLs or SUN.holesdata, zip local headers disagreeing with the central
+ * directory. Another tar may honour what libarchive skipped, so a stream with such a
+ * header would be compared as something it is not: only conversion warnings pass.
+ */
+static int benign_warning(struct archive *a)
+{
+	const char *m = archive_error_string(a);
+
+	return m && strstr(m, " be converted from ") != NULL;
+}
+
+static enum rp_status header_warning(struct scan *s, struct archive *a,
+				     struct archive_entry *ae, const char *name, size_t idx)
+{
+	const char *p = archive_entry_pathname(ae);
+	char why[RP_ERR_MSG_MAX];
+
+	rp_err_tidy(why, sizeof(why), archive_error_string(a));
+	if (s->fatal)
+		return s->e->code;
+	if (p)
+		return rp_errf(s->e, RP_EINPUT, "'%s': member %zu ('%s'): malformed header: %s",
+			       name, idx + 1, p, *why ? why : "warning");
+	return rp_errf(s->e, RP_EINPUT, "'%s': member %zu: malformed header: %s", name,
+		       idx + 1, *why ? why : "warning");
+}
+
 static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_kind kind,
 				  enum rp_arch_filter filter, unsigned depth, const char *name,
 				  const char *prefix, int seekable, int spool, struct rp_arch **out)
@@ -1147,6 +1180,10 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 			rc = arch_error(s, a, name, NULL);
 			goto out;
 		}
+		if (ar == ARCHIVE_WARN && !benign_warning(a)) {
+			rc = header_warning(s, a, ae, name, idx);
+			goto out;
+		}
 		if (++s->nents > s->lim.max_entries) {
 			rc = rp_errf(s->e, RP_EINPUT, "'%s': more than %zu members", name,
 				     s->lim.max_entries);
@@ -1159,7 +1196,13 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 		p = archive_entry_pathname(ae);
 		if (!p)
 			p = archive_entry_pathname_utf8(ae);
-		t->path = rp_xstrdup(p ? p : "");
+		if (!p) {
+			/* an empty stand-in would let two different names compare equal */
+			rc = rp_errf(s->e, RP_EINPUT, "'%s': member %zu: its name cannot be read",
+				     name, idx + 1);
+			goto out;
+		}
+		t->path = rp_xstrdup(p);
 		fill_entry(s, arch->kind, t, ae);
 		/* never extracted, but a careless extractor would: say so in reports */
 		if (t->type == RP_ENT_SYMLINK)
@@ -1521,8 +1564,28 @@ out:
 	return rc;
 }
 
-enum rp_status rp_arch_scan_path(const char *path, const struct rp_arch_opts *o,
-				 struct rp_arch **out, struct rp_err *e)
+/*
+ * reprove runs in the C locale, where libarchive fails to convert every non-ASCII UTF-8
+ * name (pax, zip): tar keeps the stored bytes with a warning, zip returns no name at all,
+ * the pax and zip writers refuse it. Under a UTF-8 thread locale UTF-8 converts to itself.
+ */
+void rp_arch_locale_enter(struct rp_arch_locale *l)
+{
+	l->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	l->old = l->utf8 ? uselocale(l->utf8) : (locale_t)0;
+}
+
+void rp_arch_locale_leave(struct rp_arch_locale *l)
+{
+	if (!l->utf8)
+		return;
+	uselocale(l->old);
+	freelocale(l->utf8);
+	l->utf8 = (locale_t)0;
+}
+
+static enum rp_status scan_path(const char *path, const struct rp_arch_opts *o,
+				struct rp_arch **out, struct rp_err *e)
 {
 	struct scan s;
 	struct stat st;
@@ -1552,9 +1615,21 @@ enum rp_status rp_arch_scan_path(const char *path, const struct rp_arch_opts *o,
 	return rc;
 }
 
-enum rp_status rp_arch_scan_mem(const void *p, size_t n, const char *name,
-				const struct rp_arch_opts *o, struct rp_arch **out,
-				struct rp_err *e)
+enum rp_status rp_arch_scan_path(const char *path, const struct rp_arch_opts *o,
+				 struct rp_arch **out, struct rp_err *e)
+{
+	struct rp_arch_locale l;
+	enum rp_status rc;
+
+	rp_arch_locale_enter(&l);
+	rc = scan_path(path, o, out, e);
+	rp_arch_locale_leave(&l);
+	return rc;
+}
+
+static enum rp_status scan_mem(const void *p, size_t n, const char *name,
+			       const struct rp_arch_opts *o, struct rp_arch **out,
+			       struct rp_err *e)
 {
 	unsigned char *buf = rp_xmalloc(BLOCK);
 	struct rp_arch *a = NULL;
@@ -1595,6 +1670,19 @@ enum rp_status rp_arch_scan_mem(const void *p, size_t n, const char *name,
 		*out = a;
 	}
 	free(buf);
+	return rc;
+}
+
+enum rp_status rp_arch_scan_mem(const void *p, size_t n, const char *name,
+				const struct rp_arch_opts *o, struct rp_arch **out,
+				struct rp_err *e)
+{
+	struct rp_arch_locale l;
+	enum rp_status rc;
+
+	rp_arch_locale_enter(&l);
+	rc = scan_mem(p, n, name, o, out, e);
+	rp_arch_locale_leave(&l);
 	return rc;
 }
 
