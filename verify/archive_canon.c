@@ -16,6 +16,7 @@
 
 #include "archive_canon.h"
 #include "file.h"
+#include "gunzip.h"
 #include "mem.h"
 #include "path.h"
 
@@ -211,9 +212,10 @@ static la_ssize_t parent_pull(struct src *r, void *dst, size_t n)
 
 	if (got < 0) {
 		if (!r->s->fatal) {
+			char why[RP_ERR_MSG_MAX];
+			const char *m = archive_error_string(r->parent);
 			rp_errf(r->s->e, RP_EINPUT, "'%s': %s", r->name,
-				archive_error_string(r->parent) ? archive_error_string(r->parent)
-								: "read error");
+				m ? rp_err_tidy(why, sizeof(why), m) : "read error");
 			r->s->fatal = 1;
 		}
 		return -1;
@@ -700,6 +702,10 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	}
 	kind = rp_arch_detect(peek, plen, &filter);
 	decode = kind != RP_ARCH_NONE && depth + 1 < s->lim.max_depth;
+	if (kind != RP_ARCH_NONE && !decode)
+		t->note = rp_xasprintf("not decoded as %s (depth limit %u): compared as bytes",
+				       filter ? rp_arch_filter_name(filter) : rp_arch_kind_name(kind),
+				       s->lim.max_depth);
 	/* a .deb's tarballs are rebuilt from their members, so only those are spooled */
 	if (spool && !(decode && pkind == RP_ARCH_DEB)) {
 		int err = rp_write_all(s->o->spool_fd, peek, plen);
@@ -833,7 +839,9 @@ static void gzip_header(struct rp_arch *out, const struct src *r)
 static enum rp_status arch_error(struct scan *s, struct archive *a, const char *name,
 				 const char *member)
 {
-	const char *why = archive_error_string(a);
+	const char *m = archive_error_string(a);
+	char buf[RP_ERR_MSG_MAX];
+	const char *why = m ? rp_err_tidy(buf, sizeof(buf), m) : NULL;
 
 	if (s->fatal)
 		return s->e->code;
@@ -873,6 +881,49 @@ static char *dupnull(const char *s)
 static void fill_entry(struct scan *s, enum rp_arch_kind kind, struct rp_arch_entry *t,
 		       struct archive_entry *ae);
 
+/* A gzip stream decoded by gunzip.c (which checks every trailer) and read by libarchive. */
+struct gzin {
+	struct src *r;
+	struct rp_gunzip *gz;
+	const char *name;
+};
+
+static enum rp_status gz_pull(void *arg, const void **p, size_t *n)
+{
+	struct src *r = arg;
+	la_ssize_t k = src_read(NULL, r, p);
+
+	if (k < 0)
+		return r->s->e->code ? r->s->e->code : RP_EIO; /* src_read said why */
+	*n = (size_t)k;
+	return RP_OK;
+}
+
+static la_ssize_t gz_read(struct archive *a, void *data, const void **buf)
+{
+	struct gzin *g = data;
+	struct scan *s = g->r->s;
+	struct rp_err ge = RP_ERR_INIT;
+	enum rp_status rc;
+	size_t n;
+
+	rc = rp_gunzip_read(g->gz, buf, &n, &ge);
+	if (rc == RP_OK)
+		return (la_ssize_t)n;
+	if (s->fatal)
+		return ARCHIVE_FATAL;
+	if (rc == RP_EINPUT && rp_gunzip_not_gzip(g->gz)) {
+		/* merely looks like gzip: a nested member is then compared as bytes */
+		archive_set_error(a, EILSEQ, "not a valid gzip stream (%s)", ge.msg);
+		return ARCHIVE_FATAL;
+	}
+	/* a damaged stream, as a truncated one: no fallback may hide it */
+	rp_errf(s->e, rc, "'%s': %s", g->name, ge.msg);
+	s->fatal = 1;
+	archive_set_error(a, EILSEQ, "%s", ge.msg);
+	return ARCHIVE_FATAL;
+}
+
 /*
  * A compressed stream. The decompressor runs as its own libarchive reader (raw format) so it
  * always reaches the end of the compressed data, whatever the format reader inside does: the
@@ -890,6 +941,7 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 	enum rp_arch_filter f2;
 	enum rp_arch_kind kind;
 	enum rp_status rc = RP_OK;
+	struct gzin gz = { r, NULL, name };
 	struct src in;
 	size_t plen = 0;
 	la_ssize_t got;
@@ -904,7 +956,7 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 	in.name = name;
 	switch (filter) {
 	case RP_FILTER_GZIP:
-		archive_read_support_filter_gzip(outer);
+		gz.gz = rp_gunzip_new(gz_pull, r);
 		break;
 	case RP_FILTER_XZ:
 		archive_read_support_filter_xz(outer);
@@ -919,15 +971,21 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 		break;
 	}
 	archive_read_support_format_raw(outer);
-	archive_read_set_callback_data(outer, r);
-	archive_read_set_read_callback(outer, src_read);
+	if (gz.gz) {
+		archive_read_set_callback_data(outer, &gz);
+		archive_read_set_read_callback(outer, gz_read);
+	} else {
+		archive_read_set_callback_data(outer, r);
+		archive_read_set_read_callback(outer, src_read);
+	}
 	if (archive_read_open1(outer) != ARCHIVE_OK ||
 	    archive_read_next_header(outer, &ae) < ARCHIVE_WARN) {
 		rc = arch_error(s, outer, name, NULL);
 		goto out;
 	}
 	/* libarchive reads on without a filter when the header does not bid: not ours */
-	if (archive_filter_count(outer) < 2 || archive_filter_code(outer, 0) == ARCHIVE_FILTER_NONE) {
+	if (!gz.gz && (archive_filter_count(outer) < 2 ||
+		       archive_filter_code(outer, 0) == ARCHIVE_FILTER_NONE)) {
 		rc = rp_errf(s->e, RP_EINPUT, "'%s': not a valid %s stream", name,
 			     rp_arch_filter_name(filter));
 		goto out;
@@ -1007,12 +1065,17 @@ static enum rp_status scan_filtered(struct scan *s, struct src *r, enum rp_arch_
 			goto out;
 	}
 	arch->filter = filter;
-	if (filter == RP_FILTER_GZIP)
+	if (gz.gz) {
 		gzip_header(arch, r);
-	arch->consumed = (uint64_t)archive_filter_bytes(outer, -1);
+		arch->gz_members = rp_gunzip_members(gz.gz);
+		arch->consumed = rp_gunzip_consumed(gz.gz);
+	} else {
+		arch->consumed = (uint64_t)archive_filter_bytes(outer, -1);
+	}
 	finish_arch(arch);
 out:
 	archive_read_free(outer);
+	rp_gunzip_free(gz.gz);
 	free(in.ring);
 	free(peek);
 	free(buf);
@@ -1022,6 +1085,39 @@ out:
 	}
 	*out = arch;
 	return RP_OK;
+}
+
+/*
+ * Header warnings. libarchive's readers return ARCHIVE_WARN both for a name it could not
+ * convert to the locale's charset (it then keeps the bytes as stored: harmless) and for
+ * header data it ignored or could not interpret: a malformed or oversized pax record
+ * ("Ignoring malformed pax extended attributes" skips the whole record, path and size
+ * included), "Too many special headers", a negative size, an unknown GNU sparse format,
+ * unparsable ACLs or SUN.holesdata, zip local headers disagreeing with the central
+ * directory. Another tar may honour what libarchive skipped, so a stream with such a
+ * header would be compared as something it is not: only conversion warnings pass.
+ */
+static int benign_warning(struct archive *a)
+{
+	const char *m = archive_error_string(a);
+
+	return m && strstr(m, " be converted from ") != NULL;
+}
+
+static enum rp_status header_warning(struct scan *s, struct archive *a,
+				     struct archive_entry *ae, const char *name, size_t idx)
+{
+	const char *p = archive_entry_pathname(ae);
+	char why[RP_ERR_MSG_MAX];
+
+	rp_err_tidy(why, sizeof(why), archive_error_string(a));
+	if (s->fatal)
+		return s->e->code;
+	if (p)
+		return rp_errf(s->e, RP_EINPUT, "'%s': member %zu ('%s'): malformed header: %s",
+			       name, idx + 1, p, *why ? why : "warning");
+	return rp_errf(s->e, RP_EINPUT, "'%s': member %zu: malformed header: %s", name,
+		       idx + 1, *why ? why : "warning");
 }
 
 static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_kind kind,
@@ -1084,6 +1180,10 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 			rc = arch_error(s, a, name, NULL);
 			goto out;
 		}
+		if (ar == ARCHIVE_WARN && !benign_warning(a)) {
+			rc = header_warning(s, a, ae, name, idx);
+			goto out;
+		}
 		if (++s->nents > s->lim.max_entries) {
 			rc = rp_errf(s->e, RP_EINPUT, "'%s': more than %zu members", name,
 				     s->lim.max_entries);
@@ -1096,7 +1196,13 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 		p = archive_entry_pathname(ae);
 		if (!p)
 			p = archive_entry_pathname_utf8(ae);
-		t->path = rp_xstrdup(p ? p : "");
+		if (!p) {
+			/* an empty stand-in would let two different names compare equal */
+			rc = rp_errf(s->e, RP_EINPUT, "'%s': member %zu: its name cannot be read",
+				     name, idx + 1);
+			goto out;
+		}
+		t->path = rp_xstrdup(p);
 		fill_entry(s, arch->kind, t, ae);
 		/* never extracted, but a careless extractor would: say so in reports */
 		if (t->type == RP_ENT_SYMLINK)
@@ -1458,8 +1564,28 @@ out:
 	return rc;
 }
 
-enum rp_status rp_arch_scan_path(const char *path, const struct rp_arch_opts *o,
-				 struct rp_arch **out, struct rp_err *e)
+/*
+ * reprove runs in the C locale, where libarchive fails to convert every non-ASCII UTF-8
+ * name (pax, zip): tar keeps the stored bytes with a warning, zip returns no name at all,
+ * the pax and zip writers refuse it. Under a UTF-8 thread locale UTF-8 converts to itself.
+ */
+void rp_arch_locale_enter(struct rp_arch_locale *l)
+{
+	l->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	l->old = l->utf8 ? uselocale(l->utf8) : (locale_t)0;
+}
+
+void rp_arch_locale_leave(struct rp_arch_locale *l)
+{
+	if (!l->utf8)
+		return;
+	uselocale(l->old);
+	freelocale(l->utf8);
+	l->utf8 = (locale_t)0;
+}
+
+static enum rp_status scan_path(const char *path, const struct rp_arch_opts *o,
+				struct rp_arch **out, struct rp_err *e)
 {
 	struct scan s;
 	struct stat st;
@@ -1489,9 +1615,21 @@ enum rp_status rp_arch_scan_path(const char *path, const struct rp_arch_opts *o,
 	return rc;
 }
 
-enum rp_status rp_arch_scan_mem(const void *p, size_t n, const char *name,
-				const struct rp_arch_opts *o, struct rp_arch **out,
-				struct rp_err *e)
+enum rp_status rp_arch_scan_path(const char *path, const struct rp_arch_opts *o,
+				 struct rp_arch **out, struct rp_err *e)
+{
+	struct rp_arch_locale l;
+	enum rp_status rc;
+
+	rp_arch_locale_enter(&l);
+	rc = scan_path(path, o, out, e);
+	rp_arch_locale_leave(&l);
+	return rc;
+}
+
+static enum rp_status scan_mem(const void *p, size_t n, const char *name,
+			       const struct rp_arch_opts *o, struct rp_arch **out,
+			       struct rp_err *e)
 {
 	unsigned char *buf = rp_xmalloc(BLOCK);
 	struct rp_arch *a = NULL;
@@ -1532,6 +1670,19 @@ enum rp_status rp_arch_scan_mem(const void *p, size_t n, const char *name,
 		*out = a;
 	}
 	free(buf);
+	return rc;
+}
+
+enum rp_status rp_arch_scan_mem(const void *p, size_t n, const char *name,
+				const struct rp_arch_opts *o, struct rp_arch **out,
+				struct rp_err *e)
+{
+	struct rp_arch_locale l;
+	enum rp_status rc;
+
+	rp_arch_locale_enter(&l);
+	rc = scan_mem(p, n, name, o, out, e);
+	rp_arch_locale_leave(&l);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #ifndef RP_ARCHIVE_CANON_H
 #define RP_ARCHIVE_CANON_H
 
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -125,7 +126,7 @@ struct rp_arch {
 	int64_t gz_mtime;
 	int gz_has_name;
 	unsigned gz_os;
-	unsigned gz_members;   /* >1 for a multi-member gzip (counted on the outer file only) */
+	unsigned gz_members;   /* gzip members decoded, each with its CRC-32 and ISIZE verified */
 	uint64_t consumed;     /* encoded bytes the decoder used (compressed streams) */
 	int has_tail;          /* non-zero bytes follow the compressed stream: kept canonical */
 	uint64_t tail_size;
@@ -213,6 +214,19 @@ struct rp_arch_flat {
  */
 void rp_arch_flatten(const struct rp_arch *a, struct rp_arch_flat **out, size_t *n);
 void rp_arch_flat_free(struct rp_arch_flat *f, size_t n);
+
+/*
+ * Make libarchive convert names as UTF-8 on the calling thread until rp_arch_locale_leave
+ * (a no-op if the C.UTF-8 locale is missing). reprove stays in the C locale, where
+ * libarchive cannot convert non-ASCII UTF-8 names: its pax and zip readers then warn or
+ * drop the name, its pax and zip writers refuse it. The scan functions above do this
+ * themselves; code writing archives with libarchive should do it around the writing.
+ */
+struct rp_arch_locale {
+	locale_t utf8, old;
+};
+void rp_arch_locale_enter(struct rp_arch_locale *l);
+void rp_arch_locale_leave(struct rp_arch_locale *l);
 
 /*
  * The default normalization: SOURCE_DATE_EPOCH from the environment when set and valid

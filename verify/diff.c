@@ -110,6 +110,11 @@ void rp_diff_report_free(struct rp_diff_report *r)
 		free(r->excs[i].reason);
 	}
 	free(r->excs);
+	for (size_t i = 0; i < r->nnotes; i++) {
+		free(r->notes[i].path);
+		free(r->notes[i].what);
+	}
+	free(r->notes);
 	for (size_t i = 0; i < r->nitems; i++)
 		item_release(&r->items[i]);
 	free(r->items);
@@ -995,13 +1000,43 @@ static enum rp_status same_bytes(struct rp_diff_report *r, const char *a, const 
 	return RP_OK;
 }
 
-static void count_unsafe(struct rp_diff_report *r, const struct rp_arch *a)
+/* Keep a member's note (compared as bytes, and why), up to max of them. */
+static void add_note(struct rp_diff_report *r, char side, const struct rp_arch_flat *f,
+		     size_t max)
+{
+	struct rp_diff_note *n;
+
+	/* the same member kept opaque for the same reason on both sides: say it once */
+	for (size_t i = 0; side == 'b' && i < r->nnotes; i++) {
+		n = &r->notes[i];
+		if (n->side[0] == 'a' && !strcmp(n->path, f->path) && !strcmp(n->what, f->ent->note)) {
+			n->side = "both";
+			return;
+		}
+	}
+	if (r->nnotes == max) {
+		r->notes_omitted++;
+		return;
+	}
+	if (!r->notes)
+		r->notes = rp_xreallocarray(NULL, max, sizeof(*r->notes));
+	n = &r->notes[r->nnotes++];
+	n->side = side == 'a' ? "a" : "b";
+	n->path = rp_xstrdup(f->path);
+	n->what = rp_xstrdup(f->ent->note);
+}
+
+/* What a report says about the members of one input: unsafe paths and notes. */
+static void tree_remarks(struct rp_diff_report *r, const struct rp_arch *a, char side,
+			 size_t max_notes)
 {
 	struct rp_arch_flat *f;
 	size_t n;
 
 	rp_arch_flatten(a, &f, &n);
 	for (size_t i = 0; i < n; i++) {
+		if (f[i].ent->note)
+			add_note(r, side, &f[i], max_notes);
 		if (!f[i].ent->unsafe)
 			continue;
 		r->unsafe++;
@@ -1079,8 +1114,8 @@ enum rp_status rp_diff_paths(const char *a, const char *b, const struct rp_diff_
 	ao.capture_budget = 0;
 	if (rc)
 		goto out;
-	count_unsafe(r, xa);
-	count_unsafe(r, xb);
+	tree_remarks(r, xa, 'a', o->max_items ? o->max_items : DEF_MAX_ITEMS);
+	tree_remarks(r, xb, 'b', o->max_items ? o->max_items : DEF_MAX_ITEMS);
 	memcpy(r->sha_a, xa->raw_sha, RP_SHA256_LEN);
 	memcpy(r->sha_b, xb->raw_sha, RP_SHA256_LEN);
 	r->size_a = xa->raw_size;
@@ -1277,7 +1312,7 @@ static void text_side(struct rp_buf *b, const char *label, const char *path, con
 enum rp_status rp_diff_write_text(const struct rp_diff_report *r, FILE *fp, struct rp_err *e)
 {
 	struct rp_buf b = RP_BUF_INIT((size_t)1 << 30);
-	char na[1024], nb[1024];
+	char na[1024], nb[1024], name[1024];
 	size_t len;
 	char *s;
 	int dir = r->format_a && strcmp(r->format_a, "directory") == 0;
@@ -1319,6 +1354,16 @@ enum rp_status rp_diff_write_text(const struct rp_diff_report *r, FILE *fp, stru
 	}
 	if (r->details_truncated)
 		rp_buf_addf(&b, NULL, "[details stopped: time limit reached]\n");
+	if (r->nnotes)
+		rp_buf_addf(&b, NULL, "notes (members compared as bytes):\n");
+	for (size_t i = 0; i < r->nnotes; i++) {
+		char what[1024];
+		shown(name, sizeof(name), r->notes[i].path);
+		rp_buf_addf(&b, NULL, "  note (%s): %s: %s\n", r->notes[i].side, name,
+			    rp_sanitize(what, sizeof(what), r->notes[i].what));
+	}
+	if (r->notes_omitted)
+		rp_buf_addf(&b, NULL, "  [... %zu notes omitted ...]\n", r->notes_omitted);
 	if (r->unsafe) {
 		char ex[1024];
 		rp_buf_addf(&b, NULL, "warning: %zu member(s) with unsafe paths, e.g. %s (%s); "

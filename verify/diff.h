@@ -63,6 +63,13 @@ struct rp_diff_norm {
 	char *example;            /* a member path it applied to, or NULL */
 };
 
+/* A member that looked like an archive but was compared as bytes, and why. */
+struct rp_diff_note {
+	const char *side;         /* "a", "b" or "both": the inputs holding it (static) */
+	char *path;               /* nested path, "!/"-joined as in items (owned) */
+	char *what;               /* rp_arch_entry.note: depth limit, not decoded as X (owned) */
+};
+
 struct rp_diff_exception {
 	char *pattern, *reason;
 	size_t matched;
@@ -85,6 +92,9 @@ struct rp_diff_report {
 	size_t head;              /* items[0..head) come first, then `omitted` are missing */
 	size_t counts[5];         /* per rp_diff_change, before truncation */
 	int details_truncated;    /* the time limit stopped the detail pass */
+	struct rp_diff_note *notes; /* the first max_items notes: side a's, then side b's */
+	size_t nnotes;
+	size_t notes_omitted;     /* notes beyond those */
 	size_t unsafe;            /* members (both sides) with unsafe paths, kept as data */
 	char *unsafe_example;     /* one of them, and why */
 	const char *unsafe_reason;

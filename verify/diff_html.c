@@ -169,6 +169,20 @@ enum rp_status rp_diff_write_html(const struct rp_diff_report *r, FILE *fp, stru
 	}
 	if (r->details_truncated)
 		fprintf(fp, "<p><strong>details stopped: time limit reached</strong></p>\n");
+	if (r->nnotes) {
+		fprintf(fp, "<h2>Notes: members compared as bytes</h2>\n<ul>\n");
+		for (size_t i = 0; i < r->nnotes; i++) {
+			fprintf(fp, "<li>%s: <code>", r->notes[i].side);
+			esc(fp, r->notes[i].path);
+			fprintf(fp, "</code>: ");
+			esc(fp, r->notes[i].what);
+			fprintf(fp, "</li>\n");
+		}
+		if (r->notes_omitted)
+			fprintf(fp, "<li><strong>[... %zu notes omitted ...]</strong></li>\n",
+				r->notes_omitted);
+		fprintf(fp, "</ul>\n");
+	}
 	fprintf(fp, "</body></html>\n");
 	if (ferror(fp))
 		return rp_errf(e, RP_EIO, "cannot write the HTML report");

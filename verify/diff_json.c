@@ -145,6 +145,20 @@ enum rp_status rp_diff_write_json(const struct rp_diff_report *r, FILE *fp, stru
 								 : json_null());
 		json_object_set_new(root, "unsafe_paths", u);
 	}
+	if (r->nnotes) {
+		/* optional (reprove-diff/1 stays compatible): present only when there are notes */
+		arr = json_array();
+		for (size_t i = 0; i < r->nnotes; i++) {
+			json_t *n = json_object();
+			json_object_set_new(n, "side", json_string(r->notes[i].side));
+			json_object_set_new(n, "path", jstr(r->notes[i].path));
+			json_object_set_new(n, "note", jstr(r->notes[i].what));
+			json_array_append_new(arr, n);
+		}
+		json_object_set_new(root, "notes", arr);
+		json_object_set_new(root, "notes_omitted",
+				    json_integer((json_int_t)r->notes_omitted));
+	}
 	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
 	    fputc('\n', fp) == EOF || ferror(fp))
 		rc = rp_errf(e, RP_EIO, "cannot write the JSON report");

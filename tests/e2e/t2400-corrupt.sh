@@ -83,6 +83,57 @@ test_expect_success 'gzip magic without a gzip stream: exit 3 at the top, bytes 
 	grep "content differs: fake.gz$" out
 '
 
+# gzip trailers (CRC-32, ISIZE) are verified: libarchive's gzip reader skips them.
+# corrupt_gz IN OUT OFFSET_FROM_END: flip one bit at that many bytes before the end
+corrupt_gz() {
+	python3 -c "import sys; d=bytearray(open(sys.argv[1],\"rb\").read()); d[-int(sys.argv[3])]^=1; open(sys.argv[2],\"wb\").write(d)" "$@"
+}
+
+test_expect_success 'gzip CRC-32 mismatch (gzip -t rejects it): exit 3 naming member and check' '
+	corrupt_gz good.tar.gz crc.tar.gz 8 && test_must_fail gzip -t crc.tar.gz 2>/dev/null &&
+	check_bad crc.tar.gz &&
+	grep "gzip member 1: CRC-32 mismatch (stream corrupt)" err &&
+	test_expect_code 3 reprove diff good.tar.gz crc.tar.gz >out 2>err &&
+	grep "^reprove: diff: .crc.tar.gz.: gzip member 1: CRC-32 mismatch" err
+'
+
+test_expect_success 'gzip ISIZE mismatch: exit 3' '
+	corrupt_gz good.tar.gz isize.tar.gz 2 && test_must_fail gzip -t isize.tar.gz 2>/dev/null &&
+	check_bad isize.tar.gz && grep "gzip member 1: ISIZE mismatch" err
+'
+
+test_expect_success 'deflate data corrupted but still decodable: the CRC catches it' '
+	size=$(wc -c <good.tar.gz) && corrupt_gz good.tar.gz mid.tar.gz $((size / 2)) &&
+	test_must_fail gzip -t mid.tar.gz 2>/dev/null && check_bad mid.tar.gz &&
+	grep "gzip member 1: " err
+'
+
+test_expect_success 'second member of a multi-member gzip checked too' '
+	gzip -n -c t/d/f2 >m2.gz && cat good.gz m2.gz >multi.gz && gzip -t multi.gz &&
+	reprove diff multi.gz multi.gz >/dev/null &&
+	cp multi.gz multi-crc.gz && corrupt_gz multi.gz multi-crc.gz 8 &&
+	test_expect_code 3 reprove diff multi.gz multi-crc.gz 2>err &&
+	test_one_error_line err && grep "gzip member 2: CRC-32 mismatch" err
+'
+
+test_expect_success 'corrupt gzip trailer nested in a tar and in a .deb: exit 3 naming the member' '
+	mkdir -p nest-ok nest-bad && cp good.tar.gz nest-ok/x.tar.gz && cp crc.tar.gz nest-bad/x.tar.gz &&
+	tar -cf nest-ok.tar -C nest-ok x.tar.gz && tar -cf nest-bad.tar -C nest-bad x.tar.gz &&
+	test_expect_code 3 reprove diff nest-ok.tar nest-bad.tar >out 2>err &&
+	test_one_error_line err && grep "nest-bad.tar!/x.tar.gz.: gzip member 1: CRC-32 mismatch" err &&
+	corrupt_gz control.tar.gz c-bad.tar.gz 8 && mkdir -p gd && cp debian-binary data.tar.xz gd/ &&
+	cp c-bad.tar.gz gd/control.tar.gz &&
+	(cd gd && ar rc ../gz-bad.deb debian-binary control.tar.gz data.tar.xz) &&
+	check_bad gz-bad.deb && grep "control.tar.gz.: gzip member 1: CRC-32 mismatch" err
+'
+
+test_expect_success 'libarchive messages in house style: lowercase, no full stop' '
+	test_expect_code 3 reprove diff good.tar trunc-good.tar 2>err &&
+	grep ": truncated tar archive$" err &&
+	test_expect_code 3 reprove diff good.tar bad.tar 2>err &&
+	grep "^reprove: diff: .bad.tar.: [a-z]" err && ! grep "\.$" err
+'
+
 test_expect_success 'an existing output file survives a failed normalize' '
 	printf "keep me\n" >keep && cp trunc-good.tar.gz tg.tar.gz &&
 	test_expect_code 3 reprove normalize -q tg.tar.gz -o keep 2>err &&

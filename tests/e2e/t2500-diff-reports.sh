@@ -107,6 +107,55 @@ test_expect_success 'long reports are cut head+tail with the cut marked' '
 	grep "\[... 290 members omitted ...\]" out && grep "^changes: 300 content" out
 '
 
+# Members compared as bytes (nesting deeper than 8 levels, an archive magic that does not
+# decode) are listed as notes in every report format, so a reader can tell.
+nest() { # DIR CONTENT: a file nested in 9 levels of tar, DIR/l9.tar
+	mkdir -p "$1" && printf "$2" >"$1/f" && (
+		cd "$1" && tar -cf l1.tar f && i=2 &&
+		while [ $i -le 9 ]; do tar -cf l$i.tar l$((i - 1)).tar || exit 1; i=$((i + 1)); done
+	)
+}
+test_expect_success 'notes: depth limit and "not decoded" members are reported (text)' '
+	nest n1 one && nest n2 two &&
+	mkdir n1/t n2/t && cp n1/l9.tar n1/t/deep.tar && cp n2/l9.tar n2/t/deep.tar &&
+	printf "\037\213\010not really gzip" >n1/t/fake.gz && cp n1/t/fake.gz n2/t/ &&
+	test_expect_code 1 reprove diff n1/t n2/t >out &&
+	grep "^notes (members compared as bytes):$" out &&
+	grep "^  note (both): deep.tar!/l8.tar!/l7.tar!/l6.tar!/l5.tar!/l4.tar!/l3.tar!/l2.tar!/l1.tar: not decoded as tar (depth limit 8): compared as bytes$" out &&
+	grep "^  note (a): fake.gz: not decoded: .*not a valid gzip stream" out &&
+	grep "^  note (b): fake.gz: not decoded: .*not a valid gzip stream" out &&
+	reprove diff a a/../a >out && ! grep "note" out
+'
+
+test_expect_success 'notes: --json "notes" field, --html section, absent when none' '
+	test_expect_code 1 reprove diff --json --html n.html n1/t n2/t >j &&
+	python3 - <<-EOF &&
+	import json
+	d = json.load(open("j"))
+	n = d["notes"]
+	assert d["notes_omitted"] == 0
+	deep = [x for x in n if x["path"].startswith("deep.tar!/")]
+	assert len(deep) == 1 and deep[0]["side"] == "both", n
+	assert "depth limit 8" in deep[0]["note"]
+	assert sorted(x["side"] for x in n if x["path"] == "fake.gz") == ["a", "b"], n
+	EOF
+	grep "Notes: members compared as bytes" n.html && grep "depth limit 8" n.html &&
+	test_expect_code 1 reprove diff --json a b >j &&
+	python3 -c "import json; d = json.load(open(\"j\")); assert \"notes\" not in d"
+'
+
+test_expect_success 'notes are bounded by --max-items and by the report size' '
+	mkdir nm1 nm2 && i=0 &&
+	while [ $i -lt 30 ]; do
+		printf "\037\213\010not gzip $i" >nm1/f$i.gz && printf "\037\213\010not gzip! $i" >nm2/f$i.gz &&
+		i=$((i + 1))
+	done &&
+	test_expect_code 1 reprove diff --max-items 4 nm1 nm2 >out &&
+	test "$(grep -c "^  note (" out)" -eq 4 && grep "^  \[... 56 notes omitted ...\]$" out &&
+	test_expect_code 1 reprove diff --max-report 3000 nm1 nm2 >out &&
+	grep "report truncated" out && test "$(wc -c <out)" -lt 3500
+'
+
 test_expect_success 'a directory against a file is a usage error' '
 	test_expect_code 2 reprove diff a a/same 2>err && test_one_error_line err
 '

@@ -408,6 +408,7 @@ TEST(depth_limit_stops_nesting)
 	x = scan(buf1, used, NULL);
 	if (x) {
 		CHECK(x->ents[0].sub != NULL);
+		CHECK(x->ents[0].note == NULL);
 		rp_arch_free(x);
 	}
 	memset(&o, 0, sizeof(o));
@@ -415,6 +416,8 @@ TEST(depth_limit_stops_nesting)
 	x = scan(buf1, used, &o);
 	if (x) {
 		CHECK(x->ents[0].sub == NULL);
+		/* reports say why the member was compared as bytes */
+		CHECK_EQ_STR(x->ents[0].note, "not decoded as tar (depth limit 1): compared as bytes");
 		rp_arch_free(x);
 	}
 }
@@ -515,4 +518,31 @@ TEST(tar_hardlink_group_is_canonical)
 	CHECK_EQ_INT(x->ents[1].type, RP_ENT_HARDLINK);
 	CHECK_EQ_STR(x->ents[1].link, "a/link");
 	rp_arch_free(x);
+}
+
+TEST(malformed_pax_record_is_einput_and_utf8_names_are_read)
+{
+	static const struct ment m[] = {
+		{ "caf\xc3\xa9-a-long-enough-name.txt", AE_IFREG, 0644, 0, 1, "x" },
+	};
+	size_t n = build(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, 0, m, 1, buf1, sizeof(buf1));
+	struct rp_arch_opts o;
+	struct rp_err e = RP_ERR_INIT;
+	struct rp_arch *a = scan(buf1, n, NULL);
+	unsigned char *rec;
+
+	/* the non-ASCII name comes back as stored, with no warning, in the C locale */
+	CHECK(a && a->n == 1 && strcmp(a->ents[0].path, m[0].path) == 0);
+	rp_arch_free(a);
+	a = NULL;
+	/* the pax 'x' body follows the first header: break its first record's length */
+	rec = buf1 + 512;
+	CHECK(rec[0] >= '1' && rec[0] <= '9');
+	rec[0] = '9';
+	rec[1] = '9';
+	memset(&o, 0, sizeof(o));
+	CHECK_STATUS(rp_arch_scan_mem(buf1, n, "p.tar", &o, &a, &e), RP_EINPUT);
+	CHECK(a == NULL);
+	CHECK(strstr(e.msg, "'p.tar': member 1 (") == e.msg);
+	CHECK(strstr(e.msg, "malformed header: ignoring malformed pax extended attribute") != NULL);
 }

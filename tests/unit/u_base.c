@@ -28,6 +28,21 @@ TEST(err_scrubs_control_characters)
 	CHECK_STATUS(rp_errf(NULL, RP_FAIL, "ignored"), RP_FAIL);
 }
 
+TEST(err_tidy_puts_library_messages_in_house_style)
+{
+	char b[64];
+
+	CHECK_EQ_STR(rp_err_tidy(b, sizeof(b),
+				 "Uname can't be converted from UTF-8 to current locale."),
+		     "uname can't be converted from UTF-8 to current locale");
+	CHECK_EQ_STR(rp_err_tidy(b, sizeof(b), "ZIP bad CRC"), "ZIP bad CRC");
+	CHECK_EQ_STR(rp_err_tidy(b, sizeof(b), "Truncated tar archive"), "truncated tar archive");
+	CHECK_EQ_STR(rp_err_tidy(b, sizeof(b), "already fine"), "already fine");
+	CHECK_EQ_STR(rp_err_tidy(b, sizeof(b), "."), "");
+	CHECK_EQ_STR(rp_err_tidy(b, sizeof(b), NULL), "");
+	CHECK_EQ_STR(rp_err_tidy(b, 6, "Damaged tar archive"), "damag");
+}
+
 TEST(buf_enforces_its_ceiling)
 {
 	struct rp_buf b = RP_BUF_INIT(8);

@@ -100,3 +100,21 @@ char *rp_sanitize(char *dst, size_t n, const char *s)
 	scrub(dst);
 	return dst;
 }
+
+char *rp_err_tidy(char *dst, size_t n, const char *s)
+{
+	size_t len;
+
+	if (!n)
+		return dst;
+	len = s ? strlen(s) : 0;
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s ? s : "", len);
+	dst[len] = '\0';
+	if (len >= 2 && dst[0] >= 'A' && dst[0] <= 'Z' && dst[1] >= 'a' && dst[1] <= 'z')
+		dst[0] = (char)(dst[0] - 'A' + 'a');
+	if (len && dst[len - 1] == '.')
+		dst[len - 1] = '\0';
+	return dst;
+}

@@ -6,6 +6,7 @@
 #define RP_ERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum rp_status {
 	RP_OK = 0,
@@ -52,6 +53,14 @@ void rp_err_clear(struct rp_err *e);
  * by '?', for printing names that came from untrusted input. Returns dst.
  */
 char *rp_sanitize(char *dst, size_t n, const char *s);
+
+/*
+ * Copy a library's message (libarchive: "Uname can't be converted ... locale.") into dst
+ * (size n, always NUL-terminated) in house style: the first letter lowercased unless the
+ * second is not lowercase (so "ZIP ..." and "CRC ..." stay), one trailing full stop
+ * dropped. NULL s gives "". Returns dst.
+ */
+char *rp_err_tidy(char *dst, size_t n, const char *s);
 
 #define RP_BUG(e, what) rp_errf((e), RP_EINTERNAL, "BUG %s:%d: %s", __FILE__, __LINE__, (what))
 
