@@ -135,27 +135,30 @@ static enum rp_status to_archive(struct wctx *w, void *arg, const void *p, size_
 
 	if ((k < 0 || (size_t)k != n) && w->cb_rc)
 		return w->cb_rc; /* our gzip writer failed: w->e already says why */
-	if (k < 0 || (size_t)k != n)
+	if (k < 0 || (size_t)k != n) {
+		char why[256];
+		rp_err_tidy(why, sizeof(why), archive_error_string(a));
 		return rp_errf(w->e, RP_EIO, "cannot write the normalized archive: %s",
-			       archive_error_string(a) ? archive_error_string(a) : "write error");
+			       *why ? why : "write error");
+	}
 	return RP_OK;
 }
 
 static enum rp_status la_fail(struct wctx *w, struct archive *a, const char *what)
 {
-	const char *why = archive_error_string(a);
+	char why[256];
 
 	if (w->cb_rc)
 		return w->cb_rc;
-
+	rp_err_tidy(why, sizeof(why), archive_error_string(a));
 	return rp_errf(w->e, archive_errno(a) == ENOSPC || archive_errno(a) == EIO ? RP_EIO
 										    : RP_EINPUT,
-		       "'%s': %s: %s", w->name, what, why ? why : "libarchive error");
+		       "'%s': %s: %s", w->name, what, *why ? why : "libarchive error");
 }
 
 /*
  * Fixed levels and one thread: the bytes must not depend on the machine. gzip is not here:
- * verify/deflate.c writes it, on several threads with the same bytes (gz_open). Levels are
+ * verify/deflate.c writes it, on several threads with the same bytes (write_la). Levels are
  * each tool's default, which is what release tarballs use (zstd 19 ran at 2 MB/s).
  */
 static int set_filter(struct archive *a, enum rp_arch_filter f)
@@ -784,8 +787,26 @@ static void fill_result(struct rp_normalize_result *res, const struct rp_arch *a
 	res->members = members;
 }
 
+static enum rp_status run_in_locale(const char *in, const char *out,
+				    const struct rp_normalize_opts *o,
+				    struct rp_normalize_result *res, struct rp_err *e);
+
+/* Names are read and written as UTF-8 (archive_canon.h), on whichever thread runs this. */
 static enum rp_status run(const char *in, const char *out, const struct rp_normalize_opts *o,
 			  struct rp_normalize_result *res, struct rp_err *e)
+{
+	struct rp_arch_locale l;
+	enum rp_status rc;
+
+	rp_arch_locale_enter(&l);
+	rc = run_in_locale(in, out, o, res, e);
+	rp_arch_locale_leave(&l);
+	return rc;
+}
+
+static enum rp_status run_in_locale(const char *in, const char *out,
+				    const struct rp_normalize_opts *o,
+				    struct rp_normalize_result *res, struct rp_err *e)
 {
 	struct rp_arch_opts ao;
 	struct rp_arch *a = NULL;

@@ -121,6 +121,17 @@ test_expect_success 'a big .tar.gz: the same bytes on 1 or 4 threads, gunzipping
 	reprove normalize -q --check bt4.tar.gz
 '
 
+test_expect_success 'non-ASCII names (pax tar, zip) normalize, check clean and extract, in the C locale' '
+	mkdir -p u/d && printf a >"u/d/caf$(printf "\303\251").txt" && printf b >"u/d/na$(printf "\303\257")ve" &&
+	(cd u && tar --format=pax -cf ../u.tar d && zip -q -r ../u.zip d) &&
+	for f in u.tar u.zip; do
+		LC_ALL=C reprove normalize -q -j 2 $f -o n.$f &&
+		LC_ALL=C reprove normalize -q --check n.$f &&
+		LC_ALL=C reprove diff $f n.$f >out && grep ": equal after normalization$" out || return 1
+	done &&
+	tar -tf n.u.tar | grep -c "caf.*txt" && unzip -l n.u.zip | grep "na.*ve"
+'
+
 test_expect_success 'ar: order, mtimes and owners normalize away' '
 	printf "1\n" >m1 && printf "22\n" >m2 &&
 	ar rcD a1.a m1 m2 && ar rcU a2.a m2 m1 &&
