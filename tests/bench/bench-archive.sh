@@ -142,7 +142,7 @@ named() {
 	while read -r p; do
 		case $1 in
 		rp) grep -qF "content differs: data.tar.xz!/./$p" "$2" && n=$((n + 1)) ;;
-		dos) grep -q "^│ │ ├── \./$p\$" "$2" && n=$((n + 1)) ;;
+		dos) grep -qxF "│ │ ├── ./$p" "$2" && n=$((n + 1)) ;;
 		esac
 	done <"$3"
 	echo $n
