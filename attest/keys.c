@@ -3,8 +3,11 @@
  * libsodium (minisign keys, and PEM via OpenSSL's raw-key accessors), ECDSA and RSA through
  * OpenSSL's EVP API. The one place attest/ touches OpenSSL's key types.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
@@ -98,6 +101,8 @@ enum rp_status rp_pass_get(const struct rp_pass_src *src, const char *what, int 
 			goto out;
 		}
 		memcpy(buf, v, n + 1);
+		/* read once per process: nothing started later (a build, a hook) inherits it */
+		unsetenv(src->env);
 	} else {
 		rc = src->prompt(src->arg, what, confirm, buf, RP_PASS_MAX, e);
 		if (rc)
@@ -513,6 +518,69 @@ enum rp_status rp_seckey_parse(struct rp_seckey *k, const char *text, size_t len
 	return rc;
 }
 
+/*
+ * A secret key file, read straight into guarded memory: rp_read_file's growing buffer and
+ * stack chunk would leave copies of the key in freed memory. A regular file is read at its
+ * size; a pipe (`-k <(pass show key)`) into a buffer of the largest key file. *data is
+ * NUL-terminated; sodium_free wipes it.
+ */
+static enum rp_status read_secret_file(const char *path, char **data, size_t *len,
+				       struct rp_err *e)
+{
+	struct stat st;
+	enum rp_status rc;
+	char *buf = NULL, extra;
+	size_t got = 0, cap;
+	int fd;
+
+	rc = rp_open_ro(path, 0, &fd, e);
+	if (rc)
+		return rc;
+	if (fstat(fd, &st) < 0) {
+		rc = rp_err_sys(e, RP_EIO, errno, "cannot read '%s'", path);
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > KEYFILE_MAX) {
+		rc = rp_errf(e, RP_EINPUT, "'%s': larger than %d bytes", path, KEYFILE_MAX);
+		goto out;
+	}
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size : KEYFILE_MAX;
+	buf = sodium_malloc(cap + 1);
+	if (!buf) {
+		rc = rp_errf(e, RP_EIO, "out of locked memory for '%s'", path);
+		goto out;
+	}
+	while (got < cap) {
+		ssize_t n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = rp_err_sys(e, RP_EIO, errno, "cannot read '%s'", path);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	/* more than that: a regular file grew while read, or a pipe sent too much */
+	if (got == cap && read(fd, &extra, 1) > 0) {
+		sodium_memzero(&extra, 1);
+		rc = S_ISREG(st.st_mode)
+			     ? rp_errf(e, RP_EINPUT, "'%s' changed while it was read", path)
+			     : rp_errf(e, RP_EINPUT, "'%s': larger than %d bytes", path, KEYFILE_MAX);
+		goto out;
+	}
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	buf = NULL;
+out:
+	if (buf)
+		sodium_free(buf);
+	close(fd);
+	return rc;
+}
+
 enum rp_status rp_seckey_load(struct rp_seckey *k, const char *path, const struct rp_pass_src *src,
 			      struct rp_err *e)
 {
@@ -521,12 +589,11 @@ enum rp_status rp_seckey_load(struct rp_seckey *k, const char *path, const struc
 	enum rp_status rc;
 
 	memset(k, 0, sizeof(*k));
-	rc = rp_read_file(path, 0, KEYFILE_MAX, &text, &len, e);
+	rc = read_secret_file(path, &text, &len, e);
 	if (rc)
 		return rc;
 	rc = rp_seckey_parse(k, text, len, path, src, e);
-	sodium_memzero(text, len);
-	free(text);
+	sodium_free(text);
 	return rc;
 }
 

@@ -64,6 +64,14 @@ test_expect_success 'custom trusted comment is signed' '
 	reprove sign -k k.key -t "release 1.2.3" -x tc.minisig small.txt &&
 	minisign -V -p k.pub -m small.txt -x tc.minisig >out && grep "Trusted comment: release 1.2.3" out
 '
+test_expect_success 'a secret key from a pipe (never on disk) signs; an oversized one is refused' '
+	mkfifo kp && { cat k.key >kp & } &&
+	reprove sign -k kp -x piped.minisig small.txt && wait &&
+	minisign -V -p k.pub -m small.txt -x piped.minisig >/dev/null &&
+	rm -f kp && mkfifo kp && { head -c 70000 /dev/zero >kp & } &&
+	test_expect_code 3 reprove sign -k kp -x big.minisig small.txt 2>err && wait &&
+	test_one_error_line err && grep "larger than 65536 bytes" err && ! test -e big.minisig
+'
 test_expect_success 'sign with an ECDSA key is a usage error, nothing written' '
 	test_expect_code 2 reprove sign -k $K/p256.key.pem -x ec.minisig small.txt 2>err &&
 	test_one_error_line err && ! test -e ec.minisig

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "file.h"
 #include "harness.h"
@@ -105,6 +106,21 @@ TEST(encrypted_key_needs_a_passphrase_source)
 		SKIP("no testdata");
 	CHECK_STATUS(rp_seckey_parse(&k, text, len, "enc", NULL, &e), RP_EUSAGE);
 	free(text);
+}
+
+TEST(passphrase_variable_is_unset_once_read)
+{
+	struct rp_seckey k;
+	struct rp_pass_src src = { "RP_U_PASSPHRASE", NULL, NULL };
+	struct rp_err e = RP_ERR_INIT;
+
+	CHECK_STATUS(rp_crypto_init(NULL), RP_OK);
+	setenv("RP_U_PASSPHRASE", "reprove test passphrase", 1);
+	if (access("testdata/keys/minisign-enc.key", R_OK) != 0)
+		SKIP("no testdata");
+	CHECK_STATUS(rp_seckey_load(&k, "testdata/keys/minisign-enc.key", &src, &e), RP_OK);
+	CHECK(getenv("RP_U_PASSPHRASE") == NULL);
+	rp_seckey_release(&k);
 }
 
 TEST(malformed_signatures)
