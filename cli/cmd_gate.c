@@ -62,9 +62,6 @@ static int verdict_ok(const struct rp_rebuild_report *r)
 /* The rebuild's verdict as gate reports it (cmd_rebuild.c's print_text is its sibling). */
 static void print_report(FILE *fp, const struct rp_rebuild_report *r)
 {
-	char nm[512];
-	int first = 1;
-
 	if (r->source_commit)
 		fprintf(fp, "source commit %s%s, SOURCE_DATE_EPOCH=%lld\n", r->source_commit,
 			r->source_dirty ? " (dirty working tree)" : "", r->source_date_epoch);
@@ -72,47 +69,9 @@ static void print_report(FILE *fp, const struct rp_rebuild_report *r)
 		const struct rp_rebuild_run *run = &r->runs[i];
 		fprintf(fp, "build %u (%s): %s", run->index, run->kind,
 			i ? rp_artifact_result_name(run->result) : "reference");
-		for (int v = 0, f = 1; v < RP_VARY_COUNT; v++)
-			if (run->vary & (1u << v)) {
-				fprintf(fp, "%s%s", f ? "; varied " : ", ",
-					rp_variation_name((enum rp_variation)v));
-				f = 0;
-			}
-		fputc('\n', fp);
-		for (size_t j = 0; j < run->narts; j++) {
-			const struct rp_rebuild_run_artifact *a = &run->arts[j];
-			if (a->result == RP_ART_IDENTICAL)
-				continue;
-			fprintf(fp, "  %s: %s\n", rp_sanitize(nm, sizeof(nm), a->name),
-				rp_artifact_result_name(a->result));
-			if (a->diff)
-				cli_print_indented(fp, a->diff, "    ");
-		}
+		cli_rebuild_print_run(fp, run, "; varied ");
 	}
-	/* skipped variations, grouped by reason: "a, b (why); c (why)" */
-	for (int v = 0; v < RP_VARY_COUNT; v++) {
-		const struct rp_rebuild_variation *x = &r->variations[v];
-		const char *why = x->skipped ? x->skipped : "not applicable";
-		int seen = 0;
-		if (!x->selected || x->applied)
-			continue;
-		for (int u = 0; u < v && !seen; u++)
-			seen = r->variations[u].selected && !r->variations[u].applied &&
-			       strcmp(r->variations[u].skipped ? r->variations[u].skipped
-							       : "not applicable", why) == 0;
-		if (seen)
-			continue;
-		fprintf(fp, "%s%s", first ? "skipped variations: " : "; ", x->name);
-		for (int u = v + 1; u < RP_VARY_COUNT; u++)
-			if (r->variations[u].selected && !r->variations[u].applied &&
-			    strcmp(r->variations[u].skipped ? r->variations[u].skipped
-							    : "not applicable", why) == 0)
-				fprintf(fp, ", %s", r->variations[u].name);
-		fprintf(fp, " (%s)", why);
-		first = 0;
-	}
-	if (!first)
-		fputc('\n', fp);
+	cli_rebuild_print_skipped(fp, r);
 	fprintf(fp, "%s\n", r->summary);
 }
 

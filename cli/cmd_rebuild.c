@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "file.h"
 #include "out.h"
+#include "rebuild_kept.h"
 #include "rebuild.h"
 #include "sandbox.h"
 
@@ -46,7 +47,6 @@ static void on_progress(void *arg, const char *line)
 static void print_text(FILE *fp, const struct rp_rebuild_report *r)
 {
 	char ns[64], nm[512];
-	int first;
 
 	fprintf(fp, "source: %s", r->source_uri ? r->source_uri : r->source_dir);
 	if (r->source_ref)
@@ -62,49 +62,9 @@ static void print_text(FILE *fp, const struct rp_rebuild_report *r)
 		const struct rp_rebuild_run *run = &r->runs[i];
 		fprintf(fp, "run %-2u %-8s %-26s %6.2f s", run->index, run->kind,
 			i ? rp_artifact_result_name(run->result) : "(reference)", run->seconds);
-		first = 1;
-		for (int v = 0; v < RP_VARY_COUNT; v++)
-			if (run->vary & (1u << v)) {
-				fprintf(fp, "%s%s", first ? "  varied: " : ", ",
-					rp_variation_name((enum rp_variation)v));
-				first = 0;
-			}
-		fputc('\n', fp);
-		for (size_t j = 0; j < run->narts; j++) {
-			const struct rp_rebuild_run_artifact *a = &run->arts[j];
-			if (a->result == RP_ART_IDENTICAL)
-				continue;
-			fprintf(fp, "  %s: %s\n", rp_sanitize(nm, sizeof(nm), a->name),
-				rp_artifact_result_name(a->result));
-			if (a->diff)
-				cli_print_indented(fp, a->diff, "    ");
-		}
+		cli_rebuild_print_run(fp, run, "  varied: ");
 	}
-	/* Skipped variations, grouped by reason: "a, b (why); c (why)". */
-	first = 1;
-	for (int v = 0; v < RP_VARY_COUNT; v++) {
-		const struct rp_rebuild_variation *x = &r->variations[v];
-		const char *why = x->skipped ? x->skipped : "?";
-		int seen = 0;
-		if (!x->selected || x->applied)
-			continue;
-		for (int u = 0; u < v && !seen; u++)
-			seen = r->variations[u].selected && !r->variations[u].applied &&
-			       strcmp(r->variations[u].skipped ? r->variations[u].skipped : "?",
-				      why) == 0;
-		if (seen)
-			continue;
-		fprintf(fp, "%s%s", first ? "skipped variations: " : "; ", x->name);
-		for (int u = v + 1; u < RP_VARY_COUNT; u++)
-			if (r->variations[u].selected && !r->variations[u].applied &&
-			    strcmp(r->variations[u].skipped ? r->variations[u].skipped : "?",
-				   why) == 0)
-				fprintf(fp, ", %s", r->variations[u].name);
-		fprintf(fp, " (%s)", why);
-		first = 0;
-	}
-	if (!first)
-		fputc('\n', fp);
+	cli_rebuild_print_skipped(fp, r);
 	if (r->bisected) {
 		fprintf(fp, "bisect:");
 		for (int v = 0; v < RP_VARY_COUNT; v++)

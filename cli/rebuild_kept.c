@@ -2,6 +2,7 @@
  * The shared rebuild step of `gate` and `audit` (see rebuild_kept.h).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "file.h"
 #include "mem.h"
@@ -35,4 +36,64 @@ enum rp_status cli_rebuild_kept(const char *what, struct rp_rebuild_opts *o, cha
 	}
 	free(tail);
 	return rc;
+}
+
+void cli_rebuild_print_run(FILE *fp, const struct rp_rebuild_run *run, const char *prefix)
+{
+	char nm[512];
+	int first = 1;
+
+	for (int v = 0; v < RP_VARY_COUNT; v++)
+		if (run->vary & (1u << v)) {
+			fprintf(fp, "%s%s", first ? prefix : ", ",
+				rp_variation_name((enum rp_variation)v));
+			first = 0;
+		}
+	fputc('\n', fp);
+	for (size_t j = 0; j < run->narts; j++) {
+		const struct rp_rebuild_run_artifact *a = &run->arts[j];
+		if (a->result == RP_ART_IDENTICAL)
+			continue;
+		fprintf(fp, "  %s: %s\n", rp_sanitize(nm, sizeof(nm), a->name),
+			rp_artifact_result_name(a->result));
+		if (a->diff)
+			cli_print_indented(fp, a->diff, "    ");
+	}
+}
+
+static const char *skip_reason(const struct rp_rebuild_variation *x)
+{
+	return x->skipped ? x->skipped : "not applicable";
+}
+
+static int skipped(const struct rp_rebuild_variation *x)
+{
+	return x->selected && !x->applied;
+}
+
+void cli_rebuild_print_skipped(FILE *fp, const struct rp_rebuild_report *r)
+{
+	int first = 1;
+
+	for (int v = 0; v < RP_VARY_COUNT; v++) {
+		const struct rp_rebuild_variation *x = &r->variations[v];
+		int seen = 0;
+		if (!skipped(x))
+			continue;
+		/* a reason is printed once, at the first variation that has it */
+		for (int u = 0; u < v && !seen; u++)
+			seen = skipped(&r->variations[u]) &&
+			       strcmp(skip_reason(&r->variations[u]), skip_reason(x)) == 0;
+		if (seen)
+			continue;
+		fprintf(fp, "%s%s", first ? "skipped variations: " : "; ", x->name);
+		for (int u = v + 1; u < RP_VARY_COUNT; u++)
+			if (skipped(&r->variations[u]) &&
+			    strcmp(skip_reason(&r->variations[u]), skip_reason(x)) == 0)
+				fprintf(fp, ", %s", r->variations[u].name);
+		fprintf(fp, " (%s)", skip_reason(x));
+		first = 0;
+	}
+	if (!first)
+		fputc('\n', fp);
 }

@@ -1,9 +1,12 @@
 /*
  * The rebuild step gate and audit share: a scratch tree, the first build kept in it, signals
- * deferred while the build runs, and a failed build's log tail printed.
+ * deferred while the build runs, and a failed build's log tail printed; and the pieces of a
+ * rebuild report that rebuild and gate print alike.
  */
 #ifndef RP_REBUILD_KEPT_H
 #define RP_REBUILD_KEPT_H
+
+#include <stdio.h>
 
 #include "err.h"
 #include "rebuild.h"
@@ -19,5 +22,14 @@
 enum rp_status cli_rebuild_kept(const char *what, struct rp_rebuild_opts *o, char **scratch,
 				char **keep, struct rp_rebuild_report **r, int *interrupted,
 				int *reported, struct rp_err *e);
+
+/*
+ * The rest of a run's line (" varied: a, b" after prefix, then a newline), and each artifact
+ * that is not identical to the reference with its diff, indented.
+ */
+void cli_rebuild_print_run(FILE *fp, const struct rp_rebuild_run *run, const char *prefix);
+
+/* "skipped variations: a, b (why); c (why)", grouped by reason, if any were skipped. */
+void cli_rebuild_print_skipped(FILE *fp, const struct rp_rebuild_report *r);
 
 #endif
