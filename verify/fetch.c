@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "fetch.h"
+#include "hash.h"
 #include "file.h"
 #include "mem.h"
 
@@ -107,17 +108,6 @@ enum rp_status rp_fetch_check_url(const char *url, const struct rp_fetch_opts *o
 	return rp_errf(e, RP_EUSAGE, "'%s': not an https, http or file URL", url);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *rp_fetch_url_name(const char *url)
 {
 	const char *p = strstr(url, "://");
@@ -135,8 +125,8 @@ char *rp_fetch_url_name(const char *url)
 	name = rp_xmalloc((size_t)(end - slash));
 	o = name;
 	for (const char *q = slash + 1; q < end; q++) {
-		int hi = end - q >= 3 ? hexval(q[1]) : -1;
-		int lo = end - q >= 3 ? hexval(q[2]) : -1;
+		int hi = end - q >= 3 ? rp_hexdigit(q[1]) : -1;
+		int lo = end - q >= 3 ? rp_hexdigit(q[2]) : -1;
 
 		if (*q == '%' && hi >= 0 && lo >= 0) {
 			*o++ = (char)(hi << 4 | lo);

@@ -83,7 +83,7 @@ void rp_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int nibble(char c)
+int rp_hexdigit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -97,10 +97,10 @@ static int nibble(char c)
 int rp_unhex(const char *hex, unsigned char *out, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = nibble(hex[2 * i]), lo;
+		int hi = rp_hexdigit(hex[2 * i]), lo;
 		if (hi < 0)
 			return -1;
-		lo = nibble(hex[2 * i + 1]);
+		lo = rp_hexdigit(hex[2 * i + 1]);
 		if (lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

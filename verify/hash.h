@@ -32,6 +32,8 @@ void rp_sha256(const void *p, size_t n, unsigned char out[RP_SHA256_LEN]);
 void rp_hex(const unsigned char *in, size_t n, char *out);
 /* Parse exactly 2n hex digits (either case) into n bytes; returns 0, or -1 on a bad digit. */
 int rp_unhex(const char *hex, unsigned char *out, size_t n);
+/* The value of one hex digit (either case), or -1. */
+int rp_hexdigit(int c);
 /* Constant-time equality of two n-byte buffers: 1 if equal. */
 int rp_ct_equal(const void *a, const void *b, size_t n);
 
