@@ -18,8 +18,8 @@
 
 #include "buf.h"
 #include "fetch.h"
-#include "hash.h"
 #include "file.h"
+#include "hash.h"
 #include "mem.h"
 
 #ifndef RP_VERSION
