@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmds.h"
 #include "mem.h"
@@ -135,7 +134,7 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rp_normalize_opts o;
-	struct rp_normalize_result res = RP_NORMALIZE_RESULT_INIT;
+	struct rp_normalize_job one;
 	const char *out = NULL, *in;
 	int check = 0, in_place = 0, have_time = 0, from_env, c;
 	unsigned long jobs = 0;
@@ -143,6 +142,7 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 	enum rp_status rc;
 
 	memset(&o, 0, sizeof(o));
+	memset(&one, 0, sizeof(one));
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qj:", longopts, NULL)) != -1) {
@@ -193,23 +193,23 @@ static enum rp_status cmd_normalize(int argc, char **argv, struct rp_err *e)
 	if (check || in_place)
 		return run_many(argv + optind, (size_t)(argc - optind), &o, in_place,
 				(unsigned)jobs, e);
-	if (jobs)
-		o.threads = (unsigned)jobs;
-	else {
-		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		o.threads = ncpu > 0 ? (unsigned)ncpu : 1;
+	/* one job: rp_normalize_many gives all its threads to the archive's compression */
+	one.in = in;
+	one.out = out;
+	one.opts = &o;
+	rp_normalize_many(&one, 1, (unsigned)jobs);
+	if (one.rc) {
+		*e = one.err;
+		return one.rc;
 	}
-	rc = rp_normalize_file(in, out, &o, &res, e);
-	if (rc)
-		return rc;
 	if (strcmp(out, "-") != 0 && !rp_out_quiet) {
 		char oname[1024];
 		rp_sanitize(name, sizeof(name), in);
 		rp_sanitize(oname, sizeof(oname), out);
-		fprintf(stderr, "%s -> %s (%s, %zu members)\n", name, oname, res.format,
-			res.members);
+		fprintf(stderr, "%s -> %s (%s, %zu members)\n", name, oname, one.res.format,
+			one.res.members);
 	}
-	rp_normalize_result_release(&res);
+	rp_normalize_result_release(&one.res);
 	return RP_OK;
 }
 
