@@ -45,10 +45,27 @@ static char *dump(json_t *j)
 	return s;
 }
 
+/* The array key of rep, each element cut down to the NULL-terminated fields. */
+static json_t *pick_each(const json_t *rep, const char *key, const char *const *fields)
+{
+	json_t *a = json_array(), *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, key), i, x) {
+		json_t *y = json_object();
+		for (const char *const *f = fields; *f; f++)
+			copy_field(y, x, *f);
+		json_array_append_new(a, y);
+	}
+	return a;
+}
+
 char *rp_gate_verdict_json(const struct rp_rebuild_report *r)
 {
-	json_t *rep = report_json(r), *o = json_object(), *a, *x;
-	size_t i;
+	static const char *const runs[] = { "index", "kind", "variations", "result", NULL };
+	static const char *const vars[] = { "name", "status", "reason", "matters", NULL };
+	static const char *const arts[] = { "name", "sha256", "size", "result", NULL };
+	json_t *rep = report_json(r), *o = json_object(), *x;
 
 	copy_field(o, rep, "schema");
 	copy_field(o, rep, "verdict");
@@ -56,36 +73,9 @@ char *rp_gate_verdict_json(const struct rp_rebuild_report *r)
 	copy_field(o, rep, "source_date_epoch");
 	/* a build of uncommitted changes is not a build of the recorded commit */
 	json_object_set_new(o, "source_dirty", json_boolean(r->source_dirty));
-	a = json_array();
-	json_array_foreach(json_object_get(rep, "runs"), i, x) {
-		json_t *y = json_object();
-		copy_field(y, x, "index");
-		copy_field(y, x, "kind");
-		copy_field(y, x, "variations");
-		copy_field(y, x, "result");
-		json_array_append_new(a, y);
-	}
-	json_object_set_new(o, "runs", a);
-	a = json_array();
-	json_array_foreach(json_object_get(rep, "variations"), i, x) {
-		json_t *y = json_object();
-		copy_field(y, x, "name");
-		copy_field(y, x, "status");
-		copy_field(y, x, "reason");
-		copy_field(y, x, "matters");
-		json_array_append_new(a, y);
-	}
-	json_object_set_new(o, "variations", a);
-	a = json_array();
-	json_array_foreach(json_object_get(rep, "artifacts"), i, x) {
-		json_t *y = json_object();
-		copy_field(y, x, "name");
-		copy_field(y, x, "sha256");
-		copy_field(y, x, "size");
-		copy_field(y, x, "result");
-		json_array_append_new(a, y);
-	}
-	json_object_set_new(o, "artifacts", a);
+	json_object_set_new(o, "runs", pick_each(rep, "runs", runs));
+	json_object_set_new(o, "variations", pick_each(rep, "variations", vars));
+	json_object_set_new(o, "artifacts", pick_each(rep, "artifacts", arts));
 	x = json_object_get(json_object_get(rep, "sandbox"), "namespaces");
 	if (x)
 		json_object_set(o, "namespaces", x);
