@@ -24,8 +24,8 @@ static const char *const check_usage[] = {
 	"  --quiet           do not print OK lines; --status prints nothing at all",
 	"  -w, --warn        name each improperly formatted line",
 	"  exit: 0 all OK; 1 a file did not match, could not be read, or nothing was",
-	"  verified; 3 no properly formatted line (or --strict and a bad line); 4 SUMSFILE",
-	"  unreadable",
+	"  verified; 3 no properly formatted line (or --strict and a bad line), or one name",
+	"  listed twice with different digests; 4 SUMSFILE unreadable",
 	NULL,
 };
 

@@ -247,16 +247,64 @@ enum rp_status rp_sums_parse_line(const char *line, size_t len, struct rp_sums_e
 	return RP_OK;
 }
 
+static int cmp_by_name_line(const void *a, const void *b)
+{
+	const struct rp_sums_entry *x = *(const struct rp_sums_entry *const *)a;
+	const struct rp_sums_entry *y = *(const struct rp_sums_entry *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/*
+ * One name listed twice with different digests: `sha256sum -c` checks both lines (so one
+ * fails) while a lookup takes one of them, so two readers of one signed file would disagree.
+ * Refuse it. Sorting keeps this O(n log n) on a file of millions of lines; the reported pair
+ * is the earliest line that conflicts with an earlier line of the same name.
+ */
+static enum rp_status check_duplicates(const struct rp_sums *s, const char *path,
+				       struct rp_err *e)
+{
+	const struct rp_sums_entry **v, *first = NULL, *second = NULL;
+
+	if (s->n < 2)
+		return RP_OK;
+	v = rp_xreallocarray(NULL, s->n, sizeof(*v));
+	for (size_t i = 0; i < s->n; i++)
+		v[i] = &s->v[i];
+	qsort(v, s->n, sizeof(*v), cmp_by_name_line);
+	for (size_t i = 0, g = 0; i < s->n; i++) {
+		if (strcmp(v[i]->name, v[g]->name) != 0) {
+			g = i;
+			continue;
+		}
+		/* v[g] is the name's first line; any later line with another digest conflicts */
+		if (memcmp(v[i]->digest, v[g]->digest, RP_SHA256_LEN) != 0 &&
+		    (!second || v[i]->line < second->line)) {
+			first = v[g];
+			second = v[i];
+		}
+	}
+	free(v);
+	if (!second)
+		return RP_OK;
+	return rp_errf(e, RP_EINPUT, "'%s' lines %zu and %zu: '%.200s' is listed twice with "
+		       "different digests", path, first->line, second->line, first->name);
+}
+
 enum rp_status rp_sums_parse(struct rp_sums *s, const char *data, size_t len, const char *path,
 			     struct rp_err *e)
 {
+	enum rp_status rc;
+
 	size_t lineno = 0, off = 0;
 
 	while (off < len) {
 		const char *nl = memchr(data + off, '\n', len - off);
 		size_t llen = nl ? (size_t)(nl - (data + off)) : len - off;
 		struct rp_sums_entry ent;
-		enum rp_status rc;
 
 		lineno++;
 		if (llen > RP_SUMS_LINE_MAX) {
@@ -281,7 +329,10 @@ enum rp_status rp_sums_parse(struct rp_sums *s, const char *data, size_t len, co
 		}
 		s->v[s->n++] = ent;
 	}
-	return RP_OK;
+	rc = check_duplicates(s, path, e);
+	if (rc)
+		rp_sums_release(s);
+	return rc;
 }
 
 enum rp_status rp_sums_load(struct rp_sums *s, const char *path, size_t max_bytes,

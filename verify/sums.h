@@ -59,7 +59,10 @@ enum rp_status rp_sums_parse_line(const char *line, size_t len, struct rp_sums_e
 /*
  * Parse a whole SHA256SUMS text (len bytes; NULs are malformed). Improperly formatted lines
  * are counted in s->malformed; a line longer than RP_SUMS_LINE_MAX is RP_EINPUT naming the
- * line ('path' is used in messages). On failure *s is left empty.
+ * line ('path' is used in messages). A name listed twice with different digests is RP_EINPUT
+ * naming both lines (readers would disagree on which one counts); the same name twice with
+ * the same digest is kept as two entries, as `sha256sum -c` checks both. On failure *s is
+ * left empty.
  */
 enum rp_status rp_sums_parse(struct rp_sums *s, const char *data, size_t len, const char *path,
 			     struct rp_err *e);
@@ -68,7 +71,11 @@ enum rp_status rp_sums_parse(struct rp_sums *s, const char *data, size_t len, co
 enum rp_status rp_sums_load(struct rp_sums *s, const char *path, size_t max_bytes,
 			    struct rp_err *e);
 
-/* Find an entry by exact name; NULL if absent. The last entry wins if a name repeats. */
+/*
+ * Find an entry by exact name; NULL if absent. A name can repeat only with one digest
+ * (rp_sums_parse refuses the rest), so which of its entries is returned does not matter for
+ * the digest; the last one is.
+ */
 const struct rp_sums_entry *rp_sums_find(const struct rp_sums *s, const char *name);
 
 void rp_sums_release(struct rp_sums *s);

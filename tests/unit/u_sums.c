@@ -175,6 +175,31 @@ TEST(sums_parse_file_counts_and_limits)
 	free(big);
 }
 
+TEST(sums_refuses_a_name_listed_twice_with_different_digests)
+{
+	struct rp_sums s = RP_SUMS_INIT;
+	struct rp_err e = RP_ERR_INIT;
+	char text[1200];
+	const char *H2 = "1111111111111111111111111111111111111111111111111111111111111111";
+
+	/* the GNU line and the BSD tag line name one file: readers would pick different lines */
+	snprintf(text, sizeof(text), "%s  b\n%s  a\nSHA256 (a) = %s\n", H, H, H2);
+	CHECK_STATUS(rp_sums_parse(&s, text, strlen(text), "SUMS", &e), RP_EINPUT);
+	CHECK_EQ_STR(e.msg, "'SUMS' lines 2 and 3: 'a' is listed twice with different digests");
+	CHECK_EQ_INT(s.n, 0);
+
+	/* escaping does not hide a repeat: "\\x" unescapes to the same name as "\x" */
+	snprintf(text, sizeof(text), "%s  x\\y\n\\%s  x\\\\y\n", H2, H);
+	CHECK_STATUS(rp_sums_parse(&s, text, strlen(text), "SUMS", &e), RP_EINPUT);
+	CHECK(strstr(e.msg, "lines 1 and 2") != NULL);
+
+	/* the same digest twice is what `sha256sum -c` checks twice: kept */
+	snprintf(text, sizeof(text), "%s  a\n%s  b\n%s *a\n", H, H2, H);
+	CHECK_STATUS(rp_sums_parse(&s, text, strlen(text), "SUMS", &e), RP_OK);
+	CHECK_EQ_INT(s.n, 3);
+	rp_sums_release(&s);
+}
+
 TEST(sums_display_name_escapes_and_scrubs)
 {
 	struct rp_buf b = RP_BUF_INIT(256);
