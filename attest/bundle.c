@@ -42,6 +42,13 @@ enum rp_status rp_bundle_envelope(json_t *root, json_t **env, const char *name, 
 {
 	json_t *d = json_object_get(root, "dsseEnvelope");
 
+	/*
+	 * The bundle's content is a oneof: a bundle with both cannot say which of the two it
+	 * vouches for, and another verifier may check the other one. Refuse it.
+	 */
+	if (d && json_object_get(root, "messageSignature"))
+		return rp_errf(e, RP_EINPUT,
+			       "'%s': bundle holds both a DSSE envelope and a message signature", name);
 	if (json_is_object(d)) {
 		*env = d;
 		return RP_OK;

@@ -23,7 +23,8 @@ int rp_bundle_is(json_t *root);
 
 /*
  * The DSSE envelope object inside a bundle (borrowed from root). RP_EINPUT naming name when
- * the bundle carries a message signature or nothing that can be verified as provenance.
+ * the bundle carries a message signature (alone, or beside an envelope: the content is a
+ * oneof in the bundle schema) or nothing that can be verified as provenance.
  */
 enum rp_status rp_bundle_envelope(json_t *root, json_t **env, const char *name, struct rp_err *e);
 
