@@ -141,36 +141,65 @@ enum rp_status rp_policy_load(struct rp_policy *p, const char *path, struct rp_e
 	return rc;
 }
 
-/* Strip "git+", "scheme://", trailing "/" and ".git"; returns a malloc'd copy. */
-static char *canon_uri(const char *s)
-{
-	const char *p = s, *sch;
-	char *c;
-	size_t n;
+/* A repository URI split for comparison: every part malloc'd, see canon_uri. */
+struct canon {
+	char *scheme; /* lower case, "git+" dropped; NULL when the URI has none */
+	char *host;   /* the authority up to the first '/', lower case */
+	char *path;   /* the rest, exact, without trailing '/' and one trailing ".git" */
+};
 
-	if (strncmp(p, "git+", 4) == 0)
-		p += 4;
-	sch = strstr(p, "://");
-	if (sch)
-		p = sch + 3;
-	c = rp_xstrdup(p);
-	n = strlen(c);
-	while (n && c[n - 1] == '/')
-		c[--n] = '\0';
-	if (n >= 4 && strcmp(c + n - 4, ".git") == 0)
-		c[n - 4] = '\0';
-	return c;
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/*
+ * The scheme is read only at the very start (rp_uri_scheme_len): a "://" anywhere else is
+ * part of the host or path and is compared as such, so "evil.example/r?to=https://x/r" keeps
+ * host evil.example.
+ */
+static void canon_uri(struct canon *c, const char *s)
+{
+	size_t sl = rp_uri_scheme_len(s), n;
+	const char *rest = s + sl, *slash;
+
+	c->scheme = NULL;
+	if (sl) {
+		c->scheme = rp_xstrndup(s, sl - 3);
+		lower(c->scheme);
+		if (strncmp(c->scheme, "git+", 4) == 0 && c->scheme[4])
+			memmove(c->scheme, c->scheme + 4, strlen(c->scheme + 4) + 1);
+	}
+	slash = strchr(rest, '/');
+	n = slash ? (size_t)(slash - rest) : strlen(rest);
+	c->host = rp_xstrndup(rest, n);
+	lower(c->host);
+	c->path = rp_xstrdup(rest + n);
+	n = strlen(c->path);
+	while (n && c->path[n - 1] == '/')
+		c->path[--n] = '\0';
+	if (n >= 4 && strcmp(c->path + n - 4, ".git") == 0)
+		c->path[n - 4] = '\0';
 }
 
 int rp_policy_uri_match(const char *want, const char *got)
 {
-	char *a = canon_uri(want), *b = canon_uri(got);
-	const char *sa = strchr(a, '/'), *sb = strchr(b, '/');
-	size_t ha = sa ? (size_t)(sa - a) : strlen(a), hb = sb ? (size_t)(sb - b) : strlen(b);
-	int ok = ha == hb && strncasecmp(a, b, ha) == 0 && strcmp(a + ha, b + hb) == 0;
+	struct canon a, b;
+	int ok;
 
-	free(a);
-	free(b);
+	canon_uri(&a, want);
+	canon_uri(&b, got);
+	/* a policy may name the repository without a scheme ("github.com/o/r"): any scheme */
+	ok = (!a.scheme || (b.scheme && strcmp(a.scheme, b.scheme) == 0)) &&
+	     strcmp(a.host, b.host) == 0 && strcmp(a.path, b.path) == 0;
+	free(a.scheme);
+	free(a.host);
+	free(a.path);
+	free(b.scheme);
+	free(b.host);
+	free(b.path);
 	return ok;
 }
 

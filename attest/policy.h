@@ -35,9 +35,15 @@ enum rp_status rp_policy_load(struct rp_policy *p, const char *path, struct rp_e
 void rp_policy_release(struct rp_policy *p);
 
 /*
- * Repository URIs compare equal after dropping a "git+" prefix, the scheme, a trailing
- * ".git" and trailing slashes, so "github.com/o/r" matches "git+https://github.com/o/r.git".
- * Host names compare case-insensitively, the path exactly.
+ * Whether repository URI got (from the provenance) is want (from --source-uri or a policy).
+ * Both are split into scheme, host and path: the scheme only when the URI starts with
+ * "scheme://" (a "://" elsewhere is just text), lower-cased, "git+" dropped (git+https is
+ * https); the host (everything up to the first '/') lower-cased; the path without trailing
+ * slashes and one trailing ".git". Then host and path must be equal, and the schemes too,
+ * except that a want without a scheme ("github.com/o/r") accepts any scheme. So
+ * "github.com/o/r" and "https://GitHub.com/o/r" match "git+https://github.com/o/r.git/",
+ * "https://github.com/o/r" does not match "ssh://github.com/o/r", and
+ * "https://example.org/r" does not match "evil.example/x?to=https://example.org/r".
  */
 int rp_policy_uri_match(const char *want, const char *got);
 

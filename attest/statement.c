@@ -27,6 +27,18 @@ enum rp_pred_kind rp_predicate_kind(const char *t)
 	return RP_PRED_OTHER;
 }
 
+size_t rp_uri_scheme_len(const char *uri)
+{
+	size_t n = 0;
+
+	if (!((uri[0] >= 'a' && uri[0] <= 'z') || (uri[0] >= 'A' && uri[0] <= 'Z')))
+		return 0;
+	while (uri[n] && (strchr("+-.", uri[n]) || (uri[n] >= 'a' && uri[n] <= 'z') ||
+			  (uri[n] >= 'A' && uri[n] <= 'Z') || (uri[n] >= '0' && uri[n] <= '9')))
+		n++;
+	return strncmp(uri + n, "://", 3) == 0 ? n + 3 : 0;
+}
+
 /* Borrowed string at a dotted path of object keys, or NULL. */
 static const char *str_at(json_t *o, const char *const *keys)
 {
@@ -42,13 +54,14 @@ static char *dup_or_null(const char *s)
 
 /*
  * "git+https://github.com/o/r@refs/tags/v1" -> uri "git+https://github.com/o/r" and ref
- * "refs/tags/v1" (only when the part after the last '@' looks like a ref or a commit).
+ * "refs/tags/v1" (only when the part after the last '@' looks like a ref or a commit, and
+ * the '@' is in the path: "https://user@cafe" is a user at a host, not commit cafe).
  */
 static void split_ref(struct rp_statement *st, const char *s)
 {
-	const char *at = strrchr(s, '@'), *slash = strstr(s, "://");
+	const char *at = strrchr(s, '@'), *path = strchr(s + rp_uri_scheme_len(s), '/');
 
-	if (at && (!slash || at > slash + 3) && at[1] &&
+	if (at && path && at > path && at[1] &&
 	    (strncmp(at + 1, "refs/", 5) == 0 || strspn(at + 1, "0123456789abcdef") == strlen(at + 1))) {
 		if (!st->source_uri)
 			st->source_uri = rp_xstrndup(s, (size_t)(at - s));

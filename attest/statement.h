@@ -54,6 +54,13 @@ void rp_statement_release(struct rp_statement *st);
 const char *rp_statement_find_subject(const struct rp_statement *st,
 				      const unsigned char sha256[32]);
 
+/*
+ * Length of the "scheme://" that starts uri (RFC 3986 scheme: a letter, then letters, digits,
+ * '+', '-', '.'), or 0 when uri does not start with one. Only the start counts: a "://"
+ * later in a query ("evil.example/r?to=https://example.org/r") is not a scheme.
+ */
+size_t rp_uri_scheme_len(const char *uri);
+
 /* Whether t is a statement type / predicate type verification accepts. */
 int rp_statement_type_ok(const char *t);
 enum rp_pred_kind rp_predicate_kind(const char *t);

@@ -9,6 +9,8 @@
 #include "harness.h"
 #include "hash.h"
 #include "keys.h"
+#include "policy.h"
+#include "statement.h"
 #include "verify.h"
 
 #define F "testdata/forgeries/"
@@ -140,4 +142,42 @@ TEST(json_writer)
 	CHECK(strstr(buf, "\"check\":\"sums-signature\"") != NULL);
 	CHECK(buf[n - 1] == '\n');
 	rp_verify_report_free(r);
+}
+
+TEST(uri_scheme_only_at_the_start)
+{
+	CHECK_EQ_INT(rp_uri_scheme_len("https://example.org/r"), 8);
+	CHECK_EQ_INT(rp_uri_scheme_len("git+https://example.org/r"), 12);
+	CHECK_EQ_INT(rp_uri_scheme_len("HTTPS://example.org"), 8);
+	CHECK_EQ_INT(rp_uri_scheme_len("evil.example/r?to=https://example.org/r"), 0);
+	CHECK_EQ_INT(rp_uri_scheme_len("/x://y"), 0);
+	CHECK_EQ_INT(rp_uri_scheme_len("1a://b"), 0);
+	CHECK_EQ_INT(rp_uri_scheme_len("a b://c"), 0);
+	CHECK_EQ_INT(rp_uri_scheme_len(""), 0);
+}
+
+TEST(uri_match_is_exact_after_normalizing)
+{
+	/* review finding 10: a "://" in a query is not where the host starts */
+	CHECK(!rp_policy_uri_match("https://example.org/hello",
+				   "evil.example/r?to=https://example.org/hello"));
+	CHECK(!rp_policy_uri_match("example.org/hello", "evil.example/r?to=https://example.org/hello"));
+	CHECK(!rp_policy_uri_match("https://example.org/hello",
+				   "https://evil.example/?https://example.org/hello"));
+	CHECK(!rp_policy_uri_match("https://example.org/hello", "https://example.org/hello?x"));
+	CHECK(!rp_policy_uri_match("https://example.org/hello", "https://example.org/hello2"));
+	CHECK(!rp_policy_uri_match("https://example.org/hello", "https://example.org.evil/hello"));
+	CHECK(!rp_policy_uri_match("https://example.org/hello", "https://user@example.org/hello"));
+	/* the intended normalization: git+ and case of scheme and host, ".git", trailing '/' */
+	CHECK(rp_policy_uri_match("https://example.org/hello", "git+https://Example.ORG/hello.git/"));
+	CHECK(rp_policy_uri_match("GIT+HTTPS://example.org/hello/", "https://example.org/hello"));
+	CHECK(!rp_policy_uri_match("https://example.org/Hello", "https://example.org/hello"));
+	/* a scheme, when the expected URI has one, must be the same */
+	CHECK(!rp_policy_uri_match("https://example.org/hello", "http://example.org/hello"));
+	CHECK(!rp_policy_uri_match("https://example.org/hello", "ssh://example.org/hello"));
+	CHECK(!rp_policy_uri_match("https://example.org/hello", "example.org/hello"));
+	/* a scheme-less expectation (policy "github.com/o/r") accepts any scheme */
+	CHECK(rp_policy_uri_match("example.org/hello", "git+ssh://example.org/hello.git"));
+	CHECK(rp_policy_uri_match("example.org/hello", "example.org/hello"));
+	CHECK(!rp_policy_uri_match("example.org/hello", "file:///example.org/hello"));
 }
