@@ -207,6 +207,18 @@ void rp_statement_release(struct rp_statement *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* A subject's sha256 digest equals sha256 (constant time); 0 when it has none or a bad one. */
+static int subject_digest_is(json_t *s, const unsigned char sha256[32])
+{
+	json_t *d = json_object_get(json_object_get(s, "digest"), "sha256");
+	unsigned char got[32];
+
+	if (!json_is_string(d) || json_string_length(d) != 64 ||
+	    rp_unhex(json_string_value(d), got, 32) != 0)
+		return 0;
+	return rp_ct_equal(got, sha256, 32);
+}
+
 const char *rp_statement_find_subject(const struct rp_statement *st,
 				      const unsigned char sha256[32])
 {
@@ -214,15 +226,35 @@ const char *rp_statement_find_subject(const struct rp_statement *st,
 
 	for (size_t i = 0; i < json_array_size(subj); i++) {
 		json_t *s = json_array_get(subj, i);
-		json_t *d = json_object_get(json_object_get(s, "digest"), "sha256");
-		unsigned char got[32];
-		if (!json_is_string(d) || json_string_length(d) != 64 ||
-		    rp_unhex(json_string_value(d), got, 32) != 0)
-			continue;
-		if (rp_ct_equal(got, sha256, 32)) {
+		if (subject_digest_is(s, sha256)) {
 			const char *n = json_string_value(json_object_get(s, "name"));
 			return n ? n : "";
 		}
+	}
+	return NULL;
+}
+
+const char *rp_statement_match_subject(const struct rp_statement *st,
+				       const unsigned char sha256[32], const char *base,
+				       const char **other)
+{
+	json_t *subj = json_object_get(st->root, "subject");
+
+	if (other)
+		*other = NULL;
+	for (size_t i = 0; i < json_array_size(subj); i++) {
+		json_t *s = json_array_get(subj, i);
+		const char *n = json_string_value(json_object_get(s, "name")), *slash;
+		if (!subject_digest_is(s, sha256))
+			continue;
+		/* no NUL can cut n short: rp_statement_parse loads without JSON_ALLOW_NUL */
+		if (n) {
+			slash = strrchr(n, '/');
+			if (strcmp(slash ? slash + 1 : n, base) == 0)
+				return n;
+		}
+		if (other && !*other)
+			*other = n ? n : "";
 	}
 	return NULL;
 }

@@ -48,11 +48,22 @@ enum rp_status rp_statement_parse(struct rp_statement *st, const void *payload, 
 void rp_statement_release(struct rp_statement *st);
 
 /*
- * Find the subject whose digest.sha256 equals sha256 (32 bytes). Returns its name (borrowed;
- * "" when nameless) or NULL when none matches.
+ * Find the first subject whose digest.sha256 equals sha256 (32 bytes), whatever its name.
+ * Returns its name (borrowed; "" when nameless) or NULL when none matches.
  */
 const char *rp_statement_find_subject(const struct rp_statement *st,
 				      const unsigned char sha256[32]);
+
+/*
+ * Find a subject whose digest.sha256 equals sha256 and whose name's base name (the text after
+ * its last '/': subject "dist/app.tar.gz" is "app.tar.gz") equals base (borrowed; compared
+ * exactly). Returns that subject's name (borrowed) or NULL. When none matches and other is
+ * non-NULL, *other is set to the name ("" when nameless) of a subject that has the digest
+ * under another name, or NULL if there is none.
+ */
+const char *rp_statement_match_subject(const struct rp_statement *st,
+				       const unsigned char sha256[32], const char *base,
+				       const char **other);
 
 /*
  * Length of the "scheme://" that starts uri (RFC 3986 scheme: a letter, then letters, digits,

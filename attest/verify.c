@@ -489,22 +489,46 @@ static enum rp_status check_policy(struct ctx *c, struct cand *k)
 	return RP_OK;
 }
 
+/* A file or a downloaded URL has a name to match; "sha256:HEX" names only a digest. */
+static int has_name(const struct rp_verify_asset *a)
+{
+	return a->path || strncmp(a->name, "sha256:", 7) != 0;
+}
+
+/*
+ * A subject names the asset: by its base name and digest, as docs/fetch.md and attest.md
+ * promise. Digest alone would let provenance for "evil.tar.gz" vouch for "app.tar.gz" when
+ * the bytes are the same, which a reader of the statement would not expect; that matching
+ * is used only when asked for, or when the asset has no name, and the report says so.
+ */
 static enum rp_status check_subject(struct ctx *c, struct cand *k, const struct rp_verify_asset *a)
 {
-	char hex[RP_SHA256_HEX], want[RP_SHA256_HEX + 8], *found;
-	const char *sn = rp_statement_find_subject(&k->st, a->sha256);
+	char hex[RP_SHA256_HEX], want[RP_SHA256_HEX + 8], *found, *expected;
+	const char *base = base_name(a->name), *sn, *other = NULL;
+	int by_name = has_name(a) && !c->o->match_digest_only;
 	enum rp_status rc;
 
 	rp_hex(a->sha256, 32, hex);
 	snprintf(want, sizeof(want), "sha256:%s", hex);
-	if (!sn) {
+	sn = by_name ? rp_statement_match_subject(&k->st, a->sha256, base, &other)
+		     : rp_statement_find_subject(&k->st, a->sha256);
+	if (sn) {
+		found = by_name ? rp_xasprintf("%s (subject '%s')", want, sn)
+				: rp_xasprintf("%s (subject '%s', matched by digest only%s)", want, sn,
+					       has_name(a) ? ", as asked" : ": the asset has no name");
+		rc = pass(c, "subject", a->name, NULL, found);
+		free(found);
+		return rc;
+	}
+	expected = by_name ? rp_xasprintf("subject '%s' with %s", base, want) : rp_xstrdup(want);
+	if (other)
+		found = rp_xasprintf("that digest only as subject '%s' in %s (digest-only matching "
+				     "not asked for)", other, c->prov_name);
+	else
 		found = rp_xasprintf("no subject with that digest in %s (%zu subjects)", c->prov_name,
 				     json_array_size(json_object_get(k->st.root, "subject")));
-		rc = fail(c, "subject", a->name, want, found);
-	} else {
-		found = rp_xasprintf("%s (subject '%s')", want, sn);
-		rc = pass(c, "subject", a->name, NULL, found);
-	}
+	rc = fail(c, "subject", a->name, expected, found);
+	free(expected);
 	free(found);
 	return rc;
 }

@@ -13,7 +13,8 @@
 
 /*
  * One asset. name is what the report and the sums/subject lookups use (for a file: the path
- * as given; its base name is what SHA256SUMS and subjects are matched on). path is where the
+ * as given; its base name is what SHA256SUMS and subjects are matched on; "sha256:HEX" with
+ * path NULL is an asset without a name, matched by digest only). path is where the
  * bytes can be read again for --sig (a minisign signature covers the whole file, not its
  * SHA-256); NULL for an asset known only by digest ("sha256:HEX") or when no --sig is used.
  * Members after sha256 may be left zero by positional initialisers.
@@ -45,6 +46,10 @@ struct rp_verify_opts {
 	const char *build_type;     /* expected buildType URI, or NULL */
 	const char *sums_name;      /* display name for sums (e.g. a URL), NULL: sums */
 	const char *provenance_name; /* display name for provenance, NULL: provenance */
+	int match_digest_only;      /* provenance subjects: accept the asset's digest under any
+				       name (by default a named asset needs a subject with its
+				       base name and its digest; a sha256: asset has no name and
+				       is always matched by digest, which the report says) */
 };
 
 /* One line of the report: a check, on what, whether it passed, and expected vs found. */

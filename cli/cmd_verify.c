@@ -22,13 +22,16 @@ static const char *const verify_usage[] = {
 	"reprove verify ASSET... -p PUBKEY... [--sig F] [--sums F [--sums-sig F]]",
 	"               [--provenance F] [--builder-id ID] [--source-uri URI]",
 	"               [--source-tag T | --source-branch B] [--source-commit SHA]",
-	"               [--build-type URI] [--policy FILE] [--json] [--print-provenance] [-q]",
+	"               [--build-type URI] [--policy FILE] [--match-digest-only] [--json]",
+	"               [--print-provenance] [-q]",
 	"  ASSET is a file, or sha256:HEX for an asset known by digest only.",
 	"  -p PUBKEY      trusted key (repeatable): minisign .pub, PEM SPKI Ed25519/ECDSA/RSA",
 	"  --sig F        minisign signature of the (single) ASSET",
 	"  --sums F       SHA256SUMS that must list each ASSET with its digest; --sums-sig its",
 	"                 minisign signature",
 	"  --provenance F DSSE envelope, .intoto.jsonl or Sigstore bundle signed by a trusted key",
+	"                 with a subject that has the ASSET's base name and digest",
+	"  --match-digest-only  accept a subject with the ASSET's digest under any name",
 	"  --policy FILE  JSON policy (keys, builder_ids, source_uri, ref_pattern, build_type)",
 	"  --json         print the result as one JSON object (docs/attest.md)",
 	"  exit: 0 verified; 1 a check failed (named); 2 usage; 3 malformed input; 4 I/O error",
@@ -53,6 +56,7 @@ static enum rp_status cmd_verify(int argc, char **argv, struct rp_err *e)
 		{ "json", no_argument, NULL, 'J' },
 		{ "print-provenance", no_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "match-digest-only", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rp_verify_opts o;
@@ -88,6 +92,7 @@ static enum rp_status cmd_verify(int argc, char **argv, struct rp_err *e)
 		case 'J': json = 1; break;
 		case 'r': o.print_provenance = 1; break;
 		case 'q': quiet = 1; break;
+		case 'D': o.match_digest_only = 1; break;
 		default:
 			rc = cli_bad_option(e, c, argv);
 			goto out;
@@ -108,7 +113,7 @@ static enum rp_status cmd_verify(int argc, char **argv, struct rp_err *e)
 		goto out;
 	}
 	if ((o.builder_id || o.build_type || o.source_uri || o.source_tag || o.source_branch ||
-	     o.source_commit || o.print_provenance) && !o.provenance) {
+	     o.source_commit || o.print_provenance || o.match_digest_only) && !o.provenance) {
 		rc = rp_errf(e, RP_EUSAGE, "provenance policy flags need --provenance");
 		goto out;
 	}
