@@ -25,7 +25,7 @@ static const char *const fetch_usage[] = {
 	"reprove fetch URL -o FILE [--sha256 HEX] [--sums F|URL [--sums-sig F|URL]] [--sig F|URL]",
 	"              [--provenance F|URL] [-p PUBKEY]... [--builder-id ID] [--source-uri URI]",
 	"              [--source-tag T | --source-branch B] [--source-commit SHA]",
-	"              [--build-type URI] [--policy FILE] [--print-provenance]",
+	"              [--build-type URI] [--policy FILE] [--print-provenance] [--match-digest-only]",
 	"              [--allow-http] [--cacert FILE] [--max-size N[K|M|G]] [--retry N]",
 	"              [--connect-timeout S] [--speed-time S] [--no-progress] [-q] [-v]",
 	"",
@@ -60,6 +60,7 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_SPEED_TIME,
 	OPT_NO_PROGRESS,
+	OPT_MATCH_DIGEST_ONLY,
 };
 
 static const struct option fetch_opts[] = {
@@ -87,6 +88,7 @@ static const struct option fetch_opts[] = {
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "speed-time", required_argument, NULL, OPT_SPEED_TIME },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "match-digest-only", no_argument, NULL, OPT_MATCH_DIGEST_ONLY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -111,7 +113,7 @@ struct fetch_args {
 	size_t nkeys;
 	const char *builder_id, *source_uri, *source_tag, *source_branch, *source_commit;
 	const char *build_type, *policy;
-	int print_provenance, no_progress;
+	int print_provenance, no_progress, match_digest_only;
 	struct rp_fetch_opts fo;
 };
 
@@ -341,6 +343,9 @@ static enum rp_status parse_args(int argc, char **argv, struct fetch_args *a, st
 		case OPT_NO_PROGRESS:
 			a->no_progress = 1;
 			break;
+		case OPT_MATCH_DIGEST_ONLY:
+			a->match_digest_only = 1;
+			break;
 		default:
 			return cli_bad_option(e, c, argv);
 		}
@@ -407,6 +412,7 @@ static enum rp_status run_verify(const struct fetch_args *a, const char *name, c
 	vo.build_type = a->build_type;
 	vo.policy_file = a->policy;
 	vo.print_provenance = a->print_provenance;
+	vo.match_digest_only = a->match_digest_only;
 	/* reports name what the user gave (a URL), not our temporary copy */
 	vo.sums_name = a->sums.arg;
 	vo.provenance_name = a->prov.arg;
