@@ -368,6 +368,7 @@ void rp_arch_free(struct rp_arch *a)
 		entry_release(&a->ents[i]);
 	free(a->ents);
 	free(a->format_name);
+	free(a->order);
 	free(a);
 }
 
@@ -453,6 +454,8 @@ static int serialize(const struct rp_arch *a, unsigned depth, struct rp_buf *b)
 					   (unsigned long long)a->raw_size, hex) != RP_OK;
 		}
 	}
+	if (a->order)
+		err |= rp_buf_addf(b, NULL, "%u stored-order %s\n", depth, a->order) != RP_OK;
 	if (a->has_itail) {
 		rp_hex(a->itail_sha, RP_SHA256_LEN, hex);
 		err |= rp_buf_addf(b, NULL, "%u trailing-inner %llu %s\n", depth,
@@ -570,10 +573,39 @@ static void canon_hardlinks(struct rp_arch *a)
 	}
 }
 
+/*
+ * dpkg-deb reads debian-binary, control.tar* and data.tar* in that order and refuses any
+ * other: for a .deb the stored order of those three is part of what the package is, so a
+ * break in it is recorded (a->order) instead of being sorted away. Entries are still in
+ * stored order here (finish_arch's first run).
+ */
+static void deb_order(struct rp_arch *a)
+{
+	struct rp_buf b = RP_BUF_INIT((size_t)-1 / 2);
+	int top = 0, broken = 0, err = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		int r = rank(RP_ARCH_DEB, a->ents[i].path);
+		if (r > 2)
+			continue;
+		broken |= r < top;
+		top = r > top ? r : top;
+		if (b.len)
+			err |= rp_buf_add(&b, " ", 1, NULL) != RP_OK;
+		put_escaped(&b, a->ents[i].path, &err);
+	}
+	if (broken && !err)
+		a->order = rp_buf_detach(&b, NULL);
+	rp_buf_release(&b);
+}
+
 static void finish_arch(struct rp_arch *a)
 {
 	struct rp_buf b = RP_BUF_INIT((size_t)-1 / 2);
 	int reordered = 0;
+
+	if (a->kind == RP_ARCH_DEB && !a->order && !a->reordered)
+		deb_order(a);
 
 	for (size_t i = 1; i < a->n && !reordered; i++)
 		reordered = cmp_entry(&a->ents[i - 1], &a->ents[i], &a->kind) > 0;
