@@ -167,6 +167,25 @@ static enum rp_status hidden(struct zwin *w, const char *name, uint64_t from, ui
 }
 
 /*
+ * An APK Signing Block fills [from, to) exactly: its size, ID-value pairs, its size again
+ * and the magic "APK Sig Block 42", right before the central directory. Readers of either
+ * kind skip it (a streaming reader stops at its first bytes, which are no local header).
+ */
+static int apk_block(struct zwin *w, uint64_t from, uint64_t to)
+{
+	const unsigned char *p;
+	uint64_t size;
+
+	if (to - from < 32 || zget(w, to - 24, 24, &p) != 0 ||
+	    memcmp(p + 8, "APK Sig Block 42", 16) != 0)
+		return 0;
+	size = le64(p);
+	if (size != to - from - 8 || zget(w, from, 8, &p) != 0)
+		return 0;
+	return le64(p) == size;
+}
+
+/*
  * A stored member followed by a data descriptor has no length a streaming reader can trust:
  * it stops at the first descriptor signature in the data. Refuse data holding one.
  */
@@ -481,7 +500,7 @@ enum rp_status rp_zip_check(const struct rp_zip_src *z, const char *name, size_t
 		if (rc)
 			goto out;
 	}
-	if (expect < cdoff)
+	if (expect < cdoff && !apk_block(&w, expect, cdoff))
 		rc = hidden(&w, name, expect, cdoff, e);
 	else if (expect > cdoff)
 		rc = rp_errf(e, RP_EINPUT, "'%s': the last member overlaps the central directory",
