@@ -1,7 +1,8 @@
 /*
  * The canonical entry stream reader: magic-byte detection, streaming decode with libarchive
- * (nested archives are read straight out of their parent's data, never spooled), bounded
- * decompression, canonical ordering and the deterministic serialization.
+ * (nested archives are read straight out of their parent's data; only nested zips are
+ * spooled, to be read through their central directory), bounded decompression, canonical
+ * ordering and the deterministic serialization.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -19,10 +20,13 @@
 #include "gunzip.h"
 #include "mem.h"
 #include "path.h"
+#include "zipcheck.h"
 
 #define BLOCK (64 * 1024)
 #define PEEK 4096
 #define RING (256 * 1024)
+/* nested zips held in memory at once (all levels); larger ones go to an unlinked file */
+#define ZIP_MEM_MAX (64u << 20)
 
 struct scan {
 	const struct rp_arch_opts *o;
@@ -36,6 +40,7 @@ struct scan {
 	uint64_t input;     /* encoded input bytes (top-level files) */
 	size_t nents;
 	time_t started;
+	size_t zip_mem;     /* bytes of nested zips held in memory */
 };
 
 /* A byte source libarchive reads from: a file, a buffer, or a member of a parent archive. */
@@ -54,6 +59,7 @@ struct src {
 	int spool;             /* copy pulled bytes to the spool */
 	unsigned char *ring;   /* the last RING bytes handed to libarchive (nested sources) */
 	uint64_t delivered;    /* bytes handed to libarchive so far */
+	uint64_t size;         /* file sources: the file's size (zips are checked with pread) */
 	const char *name;      /* for messages */
 };
 
@@ -362,6 +368,7 @@ void rp_arch_free(struct rp_arch *a)
 		entry_release(&a->ents[i]);
 	free(a->ents);
 	free(a->format_name);
+	free(a->order);
 	free(a);
 }
 
@@ -447,6 +454,8 @@ static int serialize(const struct rp_arch *a, unsigned depth, struct rp_buf *b)
 					   (unsigned long long)a->raw_size, hex) != RP_OK;
 		}
 	}
+	if (a->order)
+		err |= rp_buf_addf(b, NULL, "%u stored-order %s\n", depth, a->order) != RP_OK;
 	if (a->has_itail) {
 		rp_hex(a->itail_sha, RP_SHA256_LEN, hex);
 		err |= rp_buf_addf(b, NULL, "%u trailing-inner %llu %s\n", depth,
@@ -564,10 +573,39 @@ static void canon_hardlinks(struct rp_arch *a)
 	}
 }
 
+/*
+ * dpkg-deb reads debian-binary, control.tar* and data.tar* in that order and refuses any
+ * other: for a .deb the stored order of those three is part of what the package is, so a
+ * break in it is recorded (a->order) instead of being sorted away. Entries are still in
+ * stored order here (finish_arch's first run).
+ */
+static void deb_order(struct rp_arch *a)
+{
+	struct rp_buf b = RP_BUF_INIT((size_t)-1 / 2);
+	int top = 0, broken = 0, err = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		int r = rank(RP_ARCH_DEB, a->ents[i].path);
+		if (r > 2)
+			continue;
+		broken |= r < top;
+		top = r > top ? r : top;
+		if (b.len)
+			err |= rp_buf_add(&b, " ", 1, NULL) != RP_OK;
+		put_escaped(&b, a->ents[i].path, &err);
+	}
+	if (broken && !err)
+		a->order = rp_buf_detach(&b, NULL);
+	rp_buf_release(&b);
+}
+
 static void finish_arch(struct rp_arch *a)
 {
 	struct rp_buf b = RP_BUF_INIT((size_t)-1 / 2);
 	int reordered = 0;
+
+	if (a->kind == RP_ARCH_DEB && !a->order && !a->reordered)
+		deb_order(a);
 
 	for (size_t i = 1; i < a->n && !reordered; i++)
 		reordered = cmp_entry(&a->ents[i - 1], &a->ents[i], &a->kind) > 0;
@@ -630,6 +668,100 @@ static int has_end(const struct rp_arch *a)
 {
 	return a->filter != RP_FILTER_NONE || a->kind == RP_ARCH_TAR || a->kind == RP_ARCH_CPIO ||
 	       a->kind == RP_ARCH_AR || a->kind == RP_ARCH_DEB;
+}
+
+/*
+ * A nested zip, read as a top-level one is: through its central directory, so spooled whole
+ * first (to memory while the budget lasts, else to an unlinked temporary file). Its bytes
+ * still come through parent_pull on sub, which hashes, counts, captures and spools them.
+ */
+static enum rp_status scan_nested_zip(struct scan *s, struct src *sub, const unsigned char *peek,
+				      size_t plen, unsigned depth, const char *name,
+				      const char *prefix, int spool, struct rp_arch **out)
+{
+	unsigned char *m = NULL;
+	size_t len = 0, alloc = 0;
+	uint64_t total = 0;
+	struct src z;
+	enum rp_status rc = RP_OK;
+	la_ssize_t got = (la_ssize_t)plen;
+	const unsigned char *chunk = peek;
+	int fd = -1;
+
+	for (;;) {
+		size_t n = (size_t)got;
+		/* s->zip_mem counts alloc: what the other levels hold is s->zip_mem - alloc */
+		if (n && fd < 0 && len + n <= alloc) {
+			memcpy(m + len, chunk, n);
+			len += n;
+		} else if (n && fd < 0 && n <= ZIP_MEM_MAX - (s->zip_mem - alloc) - len) {
+			size_t a = alloc ? alloc : BLOCK, room = ZIP_MEM_MAX - (s->zip_mem - alloc);
+			while (a < len + n)
+				a *= 2;
+			if (a > room)
+				a = room;
+			m = rp_xrealloc(m, a);
+			s->zip_mem += a - alloc;
+			alloc = a;
+			memcpy(m + len, chunk, n);
+			len += n;
+		} else if (n) {
+			int err;
+			if (fd < 0) {
+				rc = rp_tmpfile("zip", &fd, s->e);
+				if (rc) {
+					s->fatal = 1;
+					goto out;
+				}
+				err = rp_write_all(fd, m, len);
+				free(m);
+				m = NULL;
+				s->zip_mem -= alloc;
+				alloc = len = 0;
+				if (err) {
+					rc = rp_err_sys(s->e, RP_EIO, err, "cannot write a temporary file");
+					s->fatal = 1;
+					goto out;
+				}
+			}
+			err = rp_write_all(fd, chunk, n);
+			if (err) {
+				rc = rp_err_sys(s->e, RP_EIO, err, "cannot write a temporary file");
+				s->fatal = 1;
+				goto out;
+			}
+		}
+		total += n;
+		got = parent_pull(sub, sub->buf, BLOCK);
+		if (got < 0) {
+			rc = s->e->code ? s->e->code : RP_EINPUT;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		chunk = sub->buf;
+	}
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) < 0) {
+		rc = rp_err_sys(s->e, RP_EIO, errno, "cannot read back a temporary file");
+		s->fatal = 1;
+		goto out;
+	}
+	memset(&z, 0, sizeof(z));
+	z.s = s;
+	z.fd = fd;
+	z.mem = fd < 0 ? (m ? m : (const unsigned char *)"") : NULL;
+	z.memlen = len;
+	z.size = total;
+	z.buf = rp_xmalloc(BLOCK);
+	z.name = name;
+	rc = scan_stream(s, &z, RP_ARCH_ZIP, RP_FILTER_NONE, depth, name, prefix, 1, spool, out);
+	free(z.buf);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(m);
+	s->zip_mem -= alloc;
+	return rc;
 }
 
 static int want_capture(const struct scan *s, const char *flat)
@@ -721,12 +853,17 @@ static enum rp_status scan_content(struct scan *s, struct archive *a, enum rp_ar
 	}
 	if (decode) {
 		struct rp_arch *nested = NULL;
-		sub.peek = peek;
-		sub.peek_len = plen;
-		sub.ring = rp_xmalloc(RING);
 		/* a .deb's tarballs are rewritten by the normalizer: spool their members too */
-		rc = scan_stream(s, &sub, kind, filter, depth + 1, mname, flat, 0,
-				 spool && pkind == RP_ARCH_DEB, &nested);
+		if (kind == RP_ARCH_ZIP && !filter) {
+			rc = scan_nested_zip(s, &sub, peek, plen, depth + 1, mname, flat,
+					     spool && pkind == RP_ARCH_DEB, &nested);
+		} else {
+			sub.peek = peek;
+			sub.peek_len = plen;
+			sub.ring = rp_xmalloc(RING);
+			rc = scan_stream(s, &sub, kind, filter, depth + 1, mname, flat, 0,
+					 spool && pkind == RP_ARCH_DEB, &nested);
+		}
 		if (rc) {
 			if (s->fatal || pkind == RP_ARCH_DEB)
 				goto out;
@@ -1120,6 +1257,192 @@ static enum rp_status header_warning(struct scan *s, struct archive *a,
 		       idx + 1, *why ? why : "warning");
 }
 
+/*
+ * Local headers and central directory must agree before libarchive reads the zip through
+ * the directory alone: a disagreement is refused at any depth (never compared as bytes),
+ * since the zip decodes fine for one kind of reader. Bytes with no end record at all are
+ * left to libarchive, which fails on them as well.
+ */
+static enum rp_status zip_layout(struct scan *s, const struct src *r, const char *name)
+{
+	struct rp_zip_src z = { r->fd, r->mem, r->mem ? r->memlen : r->size };
+	enum rp_status rc;
+	int no_end = 0;
+
+	rc = rp_zip_check(&z, name, s->lim.max_entries, &no_end, s->e);
+	if (rc == RP_EINPUT && no_end) {
+		rp_err_clear(s->e);
+		return RP_OK;
+	}
+	if (rc)
+		s->fatal = 1;
+	return rc;
+}
+
+/* A tar number field: octal, or base-256 when the high bit of its first byte is set. */
+static uint64_t tar_number(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	if (p[0] & 0x80) {
+		if (p[0] & 0x40)
+			return UINT64_MAX; /* negative */
+		v = p[0] & 0x3f;
+		for (size_t i = 1; i < n; i++) {
+			if (v >> 55)
+				return UINT64_MAX;
+			v = v << 8 | p[i];
+		}
+		return v;
+	}
+	for (size_t i = 0; i < n && (p[i] == ' ' || (p[i] >= '0' && p[i] <= '7')); i++) {
+		if (p[i] == ' ')
+			continue;
+		if (v >> 60)
+			return UINT64_MAX;
+		v = v << 3 | (uint64_t)(p[i] - '0');
+	}
+	return v;
+}
+
+/* One name source of a tar member: a GNU long-name header or a pax record. */
+struct tar_name {
+	const char *what;
+	const unsigned char *v;
+	size_t len;
+};
+
+/* A second source for the same name must agree with the first: readers pick differently. */
+static enum rp_status tar_name_add(struct scan *s, struct tar_name *first, const char *what,
+				   const unsigned char *v, size_t len, const char *name,
+				   size_t idx, const char *field)
+{
+	char *a, *b;
+	enum rp_status rc;
+
+	if (!first->what) {
+		first->what = what;
+		first->v = v;
+		first->len = len;
+		return RP_OK;
+	}
+	if (first->len == len && memcmp(first->v, v, len) == 0)
+		return RP_OK;
+	a = rp_xstrndup((const char *)first->v, first->len);
+	b = rp_xstrndup((const char *)v, len);
+	rc = rp_errf(s->e, RP_EINPUT,
+		     "'%s': member %zu: conflicting %s: '%s' (%s) and '%s' (%s); tar "
+		     "implementations pick different ones",
+		     name, idx + 1, field, a, first->what, b, what);
+	free(a);
+	free(b);
+	return rc;
+}
+
+/*
+ * The special headers libarchive read before member idx, in [hp, hp + len) of the stream:
+ * - a pax global header ('g') that sets path, linkpath, size or GNU sparse data: GNU tar
+ *   and Python apply it to the members that follow, libarchive ignores it;
+ * - two name (or link) sources that disagree: a GNU long name ('L') or long link ('K'), pax
+ *   path/linkpath/GNU.sparse.name records, repeated headers. libarchive lets the first
+ *   header win, GNU tar lets pax records win, so each names the data differently.
+ */
+static enum rp_status tar_chain(struct scan *s, const unsigned char *c, size_t len,
+				uint64_t hp, const char *name, size_t idx)
+{
+	struct tar_name nm = { NULL, NULL, 0 }, ln = { NULL, NULL, 0 };
+	size_t off = 0;
+	enum rp_status rc = RP_OK;
+
+	while (off + 512 <= len && !rc) {
+		const unsigned char *h = c + off, *body = h + 512;
+		unsigned char type = h[156];
+		uint64_t size = tar_number(h + 124, 12);
+		size_t blen;
+
+		if (!strchr("gxXLKAV", type) || !type)
+			break; /* the member's own header */
+		blen = size < len - off - 512 ? (size_t)size : len - off - 512;
+		if (type == 'L' || type == 'K') {
+			const unsigned char *z = memchr(body, '\0', blen);
+			size_t n = z ? (size_t)(z - body) : blen;
+			rc = type == 'L' ? tar_name_add(s, &nm, "GNU long name", body, n, name, idx,
+							"names")
+					 : tar_name_add(s, &ln, "GNU long link", body, n, name, idx,
+							"link targets");
+		} else if (type == 'g' || type == 'x' || type == 'X') {
+			size_t at = 0;
+			while (at < blen && !rc) {
+				size_t rl = 0, k = at, klen;
+				const unsigned char *key, *eq, *val;
+				while (k < blen && body[k] >= '0' && body[k] <= '9' && rl < blen)
+					rl = rl * 10 + (size_t)(body[k++] - '0');
+				if (k >= blen || body[k] != ' ' || rl <= k - at || rl > blen - at)
+					break; /* libarchive refuses malformed records itself */
+				key = body + k + 1;
+				eq = memchr(key, '=', (size_t)(body + at + rl - key));
+				if (!eq)
+					break;
+				klen = (size_t)(eq - key);
+				val = eq + 1;
+				at += rl;
+#define KEY(lit) (klen == sizeof(lit) - 1 && memcmp(key, lit, klen) == 0)
+				if (type == 'g' && (KEY("path") || KEY("linkpath") || KEY("size") ||
+						    (klen >= 11 && memcmp(key, "GNU.sparse.", 11) == 0))) {
+					rc = rp_errf(s->e, RP_EINPUT,
+						     "'%s': pax global header at offset %llu sets "
+						     "'%.*s', which tar implementations apply differently",
+						     name, (unsigned long long)(hp + off), (int)klen,
+						     (const char *)key);
+				} else if (type != 'g' && (KEY("path") || KEY("GNU.sparse.name"))) {
+					rc = tar_name_add(s, &nm, "pax path", val,
+							  (size_t)(body + at - 1 - val), name, idx,
+							  "names");
+				} else if (type != 'g' && KEY("linkpath")) {
+					rc = tar_name_add(s, &ln, "pax linkpath", val,
+							  (size_t)(body + at - 1 - val), name, idx,
+							  "link targets");
+				}
+#undef KEY
+			}
+		}
+		if (size > len - off - 512)
+			break;
+		off += 512 + (size_t)((size + 511) & ~(uint64_t)511);
+	}
+	if (rc)
+		s->fatal = 1;
+	return rc;
+}
+
+/* Check the special headers libarchive consumed with this member's header, if any. */
+static enum rp_status tar_specials(struct scan *s, const struct src *r, struct archive *a,
+				   const char *name, size_t idx)
+{
+	uint64_t hp = (uint64_t)archive_read_header_position(a);
+	uint64_t end = (uint64_t)archive_filter_bytes(a, -1);
+	unsigned char *c;
+	size_t len;
+	enum rp_status rc;
+
+	if (end <= hp + 512)
+		return RP_OK; /* one plain header: nothing to reconcile */
+	if (!r->ring || r->delivered < end || r->delivered - hp > RING) {
+		s->fatal = 1;
+		return rp_errf(s->e, RP_EINPUT,
+			       "'%s': member %zu: special headers at offset %llu are larger than "
+			       "the %u KiB that can be checked",
+			       name, idx + 1, (unsigned long long)hp, RING / 1024);
+	}
+	len = (size_t)(end - hp);
+	c = rp_xmalloc(len);
+	for (size_t i = 0; i < len; i++)
+		c[i] = r->ring[(hp + i) % RING];
+	rc = tar_chain(s, c, len, hp, name, idx);
+	free(c);
+	return rc;
+}
+
 static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_kind kind,
 				  enum rp_arch_filter filter, unsigned depth, const char *name,
 				  const char *prefix, int seekable, int spool, struct rp_arch **out)
@@ -1128,7 +1451,7 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
 	enum rp_status rc = RP_OK;
-	int ar;
+	int ar, own_ring = 0;
 
 	if (!a)
 		abort();
@@ -1140,12 +1463,21 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 	switch (kind) {
 	case RP_ARCH_TAR:
 		archive_read_support_format_tar(a);
+		/* tar_specials reads the special headers back from the ring */
+		if (!r->ring) {
+			r->ring = rp_xmalloc(RING);
+			own_ring = 1;
+		}
 		break;
 	case RP_ARCH_ZIP:
-		if (seekable)
-			archive_read_support_format_zip_seekable(a);
-		else
-			archive_read_support_format_zip_streamable(a);
+		if (!seekable) {
+			rc = RP_BUG(s->e, "zip read from a stream");
+			goto out;
+		}
+		rc = zip_layout(s, r, name);
+		if (rc)
+			goto out;
+		archive_read_support_format_zip_seekable(a);
 		break;
 	case RP_ARCH_AR:
 	case RP_ARCH_DEB:
@@ -1183,6 +1515,11 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 		if (ar == ARCHIVE_WARN && !benign_warning(a)) {
 			rc = header_warning(s, a, ae, name, idx);
 			goto out;
+		}
+		if (kind == RP_ARCH_TAR) {
+			rc = tar_specials(s, r, a, name, idx);
+			if (rc)
+				goto out;
 		}
 		if (++s->nents > s->lim.max_entries) {
 			rc = rp_errf(s->e, RP_EINPUT, "'%s': more than %zu members", name,
@@ -1227,6 +1564,10 @@ static enum rp_status scan_stream(struct scan *s, struct src *r, enum rp_arch_ki
 	finish_arch(arch);
 out:
 	archive_read_free(a);
+	if (own_ring) {
+		free(r->ring);
+		r->ring = NULL;
+	}
 	if (rc) {
 		rp_arch_free(arch);
 		return rc;
@@ -1387,6 +1728,7 @@ static enum rp_status scan_fd(struct scan *s, int fd, const char *path, const ch
 	r.fd = fd;
 	r.buf = buf;
 	r.name = path;
+	r.size = size;
 	rc = scan_top(s, &r, head, hlen, prefix, &a);
 	if (rc)
 		goto out;

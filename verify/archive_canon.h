@@ -121,6 +121,12 @@ struct rp_arch {
 	struct rp_arch_entry *ents;
 	size_t n, alloc;
 	int reordered;         /* the stored order differs from the canonical order */
+	/*
+	 * A .deb whose debian-binary, control.tar* and data.tar* members are stored out of the
+	 * order dpkg-deb requires: their stored order, escaped paths separated by spaces
+	 * (owned), a structural property the canonical stream keeps. NULL otherwise.
+	 */
+	char *order;
 	int la_format;         /* libarchive's format code (cpio newc vs odc ...), or 0 */
 	/* gzip header fields (filter == RP_FILTER_GZIP), which normalization drops */
 	int64_t gz_mtime;

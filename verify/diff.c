@@ -172,6 +172,11 @@ static char *join(char *old, const char *add)
 	return s;
 }
 
+static int str_eq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
 static void archive_level(struct ctx *c, const struct rp_arch *a, const struct rp_arch *b,
 			  const char *path)
 {
@@ -187,6 +192,14 @@ static void archive_level(struct ctx *c, const struct rp_arch *a, const struct r
 	if (a->filter == RP_FILTER_GZIP && b->filter == RP_FILTER_GZIP &&
 	    (a->gz_mtime != b->gz_mtime || a->gz_has_name != b->gz_has_name || a->gz_os != b->gz_os))
 		note(c, N_GZIP, path);
+	/* a .deb's member order is structural (dpkg-deb refuses a wrong one): never normalized */
+	if (a->kind == RP_ARCH_DEB && b->kind == RP_ARCH_DEB && !str_eq(a->order, b->order)) {
+		struct rp_diff_item *it = add_item(c, RP_CHANGE_META, path);
+		it->what = rp_xasprintf("member order %s -> %s (dpkg-deb requires debian-binary, "
+					"control.tar, data.tar)",
+					a->order ? a->order : "as required",
+					b->order ? b->order : "as required");
+	}
 }
 
 static int cmp_flat(const void *x, const void *y)
@@ -208,11 +221,6 @@ static struct rp_arch_flat **sorted_refs(struct rp_arch_flat *f, size_t n)
 		v[i] = &f[i];
 	qsort(v, n, sizeof(*v), cmp_flat);
 	return v;
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
 /* Bytes past an end marker are part of the canonical stream (archive_canon.c). */
@@ -238,7 +246,9 @@ static void compare_pair(struct ctx *c, const struct rp_arch_flat *fa, const str
 	if (a->uid != b->uid || a->gid != b->gid || !str_eq(a->uname, b->uname) ||
 	    !str_eq(a->gname, b->gname))
 		note(c, N_OWNER, p);
-	if (a->index != b->index)
+	/* a .deb order that differs is a difference (archive_level), not a normalization */
+	if (a->index != b->index &&
+	    !(fa->parent->kind == RP_ARCH_DEB && !str_eq(fa->parent->order, fb->parent->order)))
 		note(c, N_ORDER, p);
 	if (a->mode != b->mode && a->nmode == b->nmode)
 		note(c, N_ZIPMODE, p);

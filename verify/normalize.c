@@ -838,6 +838,14 @@ static enum rp_status run_in_locale(const char *in, const char *out,
 		rc = rp_errf(e, RP_EINPUT, "'%s': not an archive (no known format signature)", in);
 		goto out;
 	}
+	if (a->order) {
+		/* writing the fixed order would turn a package dpkg-deb refuses into one it takes */
+		rc = rp_errf(e, RP_EINPUT,
+			     "'%s': .deb members stored as '%s', an order dpkg-deb refuses; "
+			     "normalizing would hide it",
+			     in, a->order);
+		goto out;
+	}
 	if (dropped_tail(a)) {
 		/* the rewrite would silently lose those bytes, and diff would then call it different */
 		rc = rp_errf(e, RP_EINPUT,
