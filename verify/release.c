@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -488,8 +489,47 @@ static char *shown_name(const struct rp_release *r, const char *name)
 }
 
 /*
+ * The directory a file:// base URL names ("file:///dir", "file://localhost/dir"), %XX
+ * decoded (malloc'd), or NULL for another URL or one that does not decode to a path. Such
+ * a release is read as a directory, so that its entries get the same O_NOFOLLOW and
+ * regular-file checks (libcurl's file:// follows symbolic links).
+ */
+static char *file_url_dir(const char *url)
+{
+	const char *p;
+	char *out, *o;
+
+	if (strncasecmp(url, "file://", 7) != 0)
+		return NULL;
+	p = url + 7;
+	if (strncasecmp(p, "localhost/", 10) == 0)
+		p += 9;
+	if (*p != '/')
+		return NULL;
+	out = o = rp_xmalloc(strlen(p) + 1);
+	for (; *p; p++) {
+		int hi = p[0] == '%' ? rp_hexdigit(p[1]) : -1;
+		int lo = hi >= 0 ? rp_hexdigit(p[2]) : -1;
+
+		if (*p == '?' || *p == '#' || (*p == '%' && (hi < 0 || lo < 0 || !(hi | lo))))
+			goto bad;
+		if (*p == '%') {
+			*o++ = (char)(hi << 4 | lo);
+			p += 2;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/*
  * Bring the release's file name into r->tmpdir: copied from the directory dfd, or
- * downloaded from the base URL; hashed either way into sha (and *size if non-NULL).
+ * downloaded from the base URL when dfd is -1; hashed either way into sha (and *size if non-NULL).
  * *path (malloc'd) is set, or left NULL for an absent optional file: in a directory, one
  * that does not exist; remotely, any failure but the size limit (a 404 and an outage look
  * alike there; either way there is nothing to check).
@@ -503,7 +543,7 @@ static enum rp_status take(struct rp_release *r, int dfd, const char *name, int 
 	int in = -1, out = -1, toobig;
 
 	*path = NULL;
-	if (r->remote) {
+	if (dfd < 0) {
 		struct rp_err ignored = RP_ERR_INIT;
 		char *url = url_join(r->source, name);
 
@@ -550,7 +590,7 @@ enum rp_status rp_release_open(struct rp_release *r, const char *src,
 	struct rp_sums sums = RP_SUMS_INIT;
 	unsigned char ignored[RP_SHA256_LEN];
 	enum rp_status rc;
-	char nm[256], *shown = NULL, *data = NULL;
+	char nm[256], *shown = NULL, *data = NULL, *local = NULL;
 	size_t len = 0;
 	int dfd = -1;
 
@@ -563,9 +603,11 @@ enum rp_status rp_release_open(struct rp_release *r, const char *src,
 		rc = rp_fetch_check_url(src, o, e);
 		if (rc)
 			goto out;
-	} else {
+		local = file_url_dir(src);
+	}
+	if (!r->remote || local) {
 		/* the directory itself may be a link the auditor chose; its entries may not */
-		dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		dfd = open(local ? local : src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0) {
 			rc = errno == ENOTDIR
 				     ? rp_errf(e, RP_EUSAGE, "release '%s': not a directory or a URL",
@@ -632,6 +674,7 @@ out:
 		close(dfd);
 	free(shown);
 	free(data);
+	free(local);
 	rp_sums_release(&sums);
 	if (rc)
 		rp_release_close(r);

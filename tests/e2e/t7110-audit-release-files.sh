@@ -55,6 +55,13 @@ test_expect_success 'a symbolic link in a release directory is refused (exit 3),
 	! grep TOPSECRET out err && ! grep "^rebuilt" out && ! test -e vsa-sym.intoto.jsonl
 '
 
+test_expect_success 'the same release as a file:// base URL is refused too (exit 3)' '
+	test_expect_code 3 reprove audit --git "$TEST_DIR/src" --ref v1.0 \
+		--release "file://$TEST_DIR/sym/" -k aud.key -o vsa-sym.intoto.jsonl >out 2>err &&
+	test_one_error_line err && grep "sym/hello.: is a symbolic link" err &&
+	! grep TOPSECRET out err && ! grep "^rebuilt" out
+'
+
 test_expect_success 'a symbolic link as SHA256SUMS or provenance is refused too' '
 	mkdir sym2 && cp rel/hello rel/hello-1.0.tar.gz sym2/ &&
 	ln -s "$TEST_DIR/rel/SHA256SUMS" sym2/SHA256SUMS &&
@@ -85,6 +92,21 @@ test_expect_success 'a published file over --max-size is refused (exit 4), local
 		-o vsa-big.intoto.jsonl >out 2>err &&
 	test_one_error_line err && grep "larger than 4096 bytes" err && ! grep "^rebuilt" out
 '
+
+. "$RP_ROOT/tests/e2e/lib-nginx.sh"
+if nginx_prereq && nginx_start; then
+	cp rel/* "$WWW/"
+	test_expect_success 'a download over --max-size is refused (exit 4), loopback https' '
+		test_expect_code 4 reprove audit --git "$TEST_DIR/src" --ref v1.0 \
+			--release "$HTTPS_URL/" --cacert "$CA" --max-size 4K -k aud.key \
+			-o vsa-big.intoto.jsonl >out 2>err &&
+		test_one_error_line err && grep "/hello.: larger than 4096 bytes" err &&
+		! grep "^rebuilt" out && ! test -e vsa-big.intoto.jsonl
+	'
+	nginx_stop
+else
+	test_skip 'audit --max-size over https' 'nginx, openssl or python3 missing'
+fi
 
 test_expect_success 'a bad --max-size is a usage error (exit 2)' '
 	test_expect_code 2 reprove audit --git "$TEST_DIR/src" --ref v1.0 --release rel \
