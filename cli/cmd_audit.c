@@ -33,7 +33,7 @@ static const char *const audit_usage[] = {
 	"reprove audit --git URL --ref TAG [--recipe FILE] --release DIR|URL -k SECKEY",
 	"              [-o VSA.intoto.jsonl] [-p PUBKEY]... [--passphrase-env VAR]",
 	"              [--runs N] [--vary LIST] [--strict] [--verifier-id URI]",
-	"              [--allow-http] [--cacert FILE] [-q] [-v]",
+	"              [--allow-http] [--cacert FILE] [--max-size N[K|M|G]] [-q] [-v]",
 	"  rebuilds TAG from a fresh clone of URL (default: 2 builds, no variation), reads the",
 	"  published release (a directory, or a base URL holding SHA256SUMS and the files it",
 	"  lists), compares every published artifact with the rebuilt one, and signs a SLSA",
@@ -43,6 +43,11 @@ static const char *const audit_usage[] = {
 	"                   published) to verify with the publisher's key (repeatable)",
 	"  --strict         an artifact equal only after normalization is a mismatch",
 	"  --verifier-id    the VSA's verifier.id (default " RP_DEFAULT_VERIFIER ")",
+	"  --max-size N     refuse a published file larger than N bytes, downloaded or copied",
+	"                   (suffixes K, M, G; default 1G): exit 4",
+	"  The published files are copied (or downloaded) into a private directory before the",
+	"  build; the copies are what is compared and signed. SECKEY is decrypted only after",
+	"  the comparisons, to sign.",
 	"  exit 0 every published artifact matches; 1 a mismatch (each one is named);",
 	"  2 usage; 3 malformed release or recipe; 4 a build failed, network or I/O error",
 	NULL,
@@ -57,6 +62,7 @@ enum {
 	OPT_VERIFIER,
 	OPT_ALLOW_HTTP,
 	OPT_CACERT,
+	OPT_MAX_SIZE,
 	OPT_RECIPE,
 	OPT_GIT,
 	OPT_REF,
@@ -172,6 +178,7 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 		{ "verifier-id", required_argument, NULL, OPT_VERIFIER },
 		{ "allow-http", no_argument, NULL, OPT_ALLOW_HTTP },
 		{ "cacert", required_argument, NULL, OPT_CACERT },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -197,10 +204,11 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	size_t npubs = 0, nbad = 0, nlevels = 0, stlen = 0;
 	int strict = 0, prov_ok = 0, pub_failed = 0;
 	enum rp_status rc = RP_OK;
-	int c;
+	int c, kfd;
 
 	memset(&k, 0, sizeof(k));
 	o.vary = 0;
+	fo.max_size = RP_RELEASE_MAX_SIZE_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+k:o:p:qv", opts, NULL)) != -1) {
 		switch (c) {
@@ -220,6 +228,9 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 		case OPT_VERIFIER: verifier = optarg; break;
 		case OPT_ALLOW_HTTP: fo.allow_http = 1; break;
 		case OPT_CACERT: fo.cacert = optarg; break;
+		case OPT_MAX_SIZE:
+			rc = rp_fetch_parse_size("--max-size", optarg, &fo.max_size, e);
+			break;
 		case 'q': rp_out_quiet = 1; break;
 		case 'v': rp_out_verbose++; break;
 		default:
@@ -241,7 +252,6 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	}
 	o.runs = runs ? (unsigned)runs : o.vary ? 3 : 2;
 	o.progress = on_progress;
-	fo.max_size = 0;
 
 	/* everything that can fail cheaply fails before the build */
 	rc = rp_release_parent_ok(out, e);
@@ -250,10 +260,14 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	rc = rp_crypto_init(e);
 	if (rc)
 		goto out;
-	cli_pass_src(&src, env);
-	rc = rp_seckey_load(&k, key, &src, e);
+	/*
+	 * Only check that the key opens: the secret itself is decrypted after the builds and
+	 * comparisons, so it is never in memory while code from the audited repository runs.
+	 */
+	rc = rp_open_ro(key, 0, &kfd, e);
 	if (rc)
 		goto out;
+	close(kfd);
 
 	/* The published side first: a release that cannot be read is not worth a build. */
 	rc = rp_release_open(&rel, release, &fo, e);
@@ -300,6 +314,13 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 			rc = rp_diff_paths(a->path, f->path, &dopt, &dr, e);
 			if (rc) {
 				rp_err_prefix(e, "comparing '%s'", nm);
+				goto out;
+			}
+			/* f->path is our private copy: the bytes compared must be those hashed */
+			if (!rp_ct_equal(dr->sha_b, f->sha256, RP_SHA256_LEN)) {
+				rp_diff_report_free(dr);
+				rc = rp_errf(e, RP_EIO, "'%s': the private copy of the published "
+					     "file changed during the audit", nm);
 				goto out;
 			}
 		}
@@ -349,14 +370,16 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	if (rp_unhex(r->recipe_sha256, pol_sha, sizeof(pol_sha)) == 0)
 		vp.policy_sha256 = pol_sha;
 	if (rel.prov_path) {
-		prov_uri = rel.remote ? rp_xasprintf("%s%s%s", release,
-						     release[strlen(release) - 1] == '/' ? "" : "/",
-						     RP_RELEASE_PROVENANCE)
-				      : resource_uri(rel.prov_path);
+		/* where it was published; rel.prov_path is only our private copy */
+		char *pub = rp_xasprintf("%s%s%s", release,
+					 release[strlen(release) - 1] == '/' ? "" : "/",
+					 RP_RELEASE_PROVENANCE);
+		prov_uri = rel.remote ? pub : resource_uri(pub);
+		if (prov_uri != pub)
+			free(pub);
 		in.uri = prov_uri;
-		rc = rp_hash_path(rel.prov_path, in.sha256, NULL, e);
-		if (rc)
-			goto out;
+		/* the digest of the copy check_publisher verified, not of what is there now */
+		memcpy(in.sha256, rel.prov_sha256, RP_SHA256_LEN);
 		vp.inputs = &in;
 		vp.ninputs = 1;
 	}
@@ -369,6 +392,11 @@ static enum rp_status cmd_audit(int argc, char **argv, struct rp_err *e)
 	vp.levels = levels;
 	vp.nlevels = nlevels;
 	rc = rp_vsa_build(&vp, &stmt, &stlen, e);
+	if (!rc) {
+		/* sign last: the build has ended and every comparison is done */
+		cli_pass_src(&src, env);
+		rc = rp_seckey_load(&k, key, &src, e);
+	}
 	if (!rc)
 		rc = rp_attest_sign_statement(&k, stmt, stlen, out, NULL, e);
 	if (rc)
@@ -386,8 +414,8 @@ out:
 	/* the report before main's error line, even through a pipe */
 	fflush(stdout);
 	rp_release_remove_tree(scratch);
+	rp_release_close(&rel); /* before a deferred signal ends the process */
 	rp_cleanup_defer(0); /* re-raises a signal that arrived during the rebuild */
-	rp_release_close(&rel);
 	rp_seckey_release(&k);
 	rp_rebuild_report_free(r);
 	rp_buf_release(&bad);

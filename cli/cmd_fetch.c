@@ -117,31 +117,6 @@ struct fetch_args {
 	struct rp_fetch_opts fo;
 };
 
-/* "N", "NK", "NM", "NG" (powers of 1024) for --max-size. */
-static enum rp_status parse_size(const char *s, uint64_t *out, struct rp_err *e)
-{
-	unsigned long long v;
-	unsigned shift = 0;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return rp_errf(e, RP_EUSAGE, "--max-size: '%s' is not a size", s);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end == 'K' || *end == 'k')
-		shift = 10;
-	else if (*end == 'M' || *end == 'm')
-		shift = 20;
-	else if (*end == 'G' || *end == 'g')
-		shift = 30;
-	if (shift)
-		end++;
-	if (errno || *end || v == 0 || v > (UINT64_MAX >> shift))
-		return rp_errf(e, RP_EUSAGE, "--max-size: '%s' is not a size", s);
-	*out = (uint64_t)v << shift;
-	return RP_OK;
-}
-
 /* Progress bar on a terminal: redrawn at most ten times a second. */
 struct bar {
 	struct timespec last;
@@ -326,7 +301,7 @@ static enum rp_status parse_args(int argc, char **argv, struct fetch_args *a, st
 			a->fo.cacert = optarg;
 			break;
 		case OPT_MAX_SIZE:
-			rc = parse_size(optarg, &a->fo.max_size, e);
+			rc = rp_fetch_parse_size("--max-size", optarg, &a->fo.max_size, e);
 			break;
 		case OPT_RETRY:
 			rc = cli_parse_ulong("--retry", optarg, 0, 20, &n, e);

@@ -108,6 +108,31 @@ enum rp_status rp_fetch_check_url(const char *url, const struct rp_fetch_opts *o
 	return rp_errf(e, RP_EUSAGE, "'%s': not an https, http or file URL", url);
 }
 
+enum rp_status rp_fetch_parse_size(const char *flag, const char *s, uint64_t *out,
+				   struct rp_err *e)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return rp_errf(e, RP_EUSAGE, "%s: '%s' is not a size", flag, s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || *end || v == 0 || v > (UINT64_MAX >> shift))
+		return rp_errf(e, RP_EUSAGE, "%s: '%s' is not a size", flag, s);
+	*out = (uint64_t)v << shift;
+	return RP_OK;
+}
+
 char *rp_fetch_url_name(const char *url)
 {
 	const char *p = strstr(url, "://");
@@ -585,6 +610,85 @@ static enum rp_status rehash_part(struct xfer *x, struct rp_err *e)
 	return rc;
 }
 
+/*
+ * Why an existing part is not ours alone to continue or overwrite, or NULL when it is: a
+ * regular file owned by our effective uid, with one link, writable by nobody else.
+ * Adopting anything else would leave the verified file owned, linked or writable by
+ * whoever planted it.
+ */
+static const char *foreign_part(const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return "not a regular file";
+	if (st->st_uid != geteuid())
+		return "owned by another user";
+	if (st->st_nlink != 1)
+		return "has other hard links";
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by group or others";
+	return NULL;
+}
+
+/*
+ * Open part for reading and writing into x->fd: the existing file when foreign_part
+ * accepts it, else (a symbolic link included) it is unlinked, noted, and a new file
+ * created with O_EXCL, 0644 & ~umask. *st describes what was opened.
+ */
+static enum rp_status open_part(struct xfer *x, const char *part, struct stat *st,
+				struct rp_err *e)
+{
+	const char *why;
+
+	for (int tries = 0; tries < 3; tries++) {
+		x->fd = open(part, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (x->fd >= 0) {
+			if (fstat(x->fd, st) < 0) {
+				int err = errno;
+
+				close(x->fd);
+				x->fd = -1;
+				return rp_err_sys(e, RP_EIO, err, "cannot stat '%s'", part);
+			}
+			why = foreign_part(st);
+			if (!why)
+				return RP_OK;
+			close(x->fd);
+			x->fd = -1;
+		} else if (errno == ELOOP) {
+			why = "a symbolic link";
+		} else if (errno == EACCES || errno == EPERM) {
+			why = "not writable by us";
+		} else if (errno != ENOENT) {
+			return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", part);
+		} else {
+			why = NULL;
+		}
+		if (why) {
+			if (unlink(part) < 0 && errno != ENOENT)
+				return rp_err_sys(e, RP_EIO, errno, "cannot remove '%s' (%s)", part,
+						  why);
+			notice(x, "'%s': %s; removed, starting from zero", part, why);
+		}
+		x->fd = open(part, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+			     0644);
+		if (x->fd >= 0) {
+			if (fstat(x->fd, st) < 0) {
+				int err = errno;
+
+				close(x->fd);
+				x->fd = -1;
+				unlink(part);
+				return rp_err_sys(e, RP_EIO, err, "cannot stat '%s'", part);
+			}
+			return RP_OK;
+		}
+		if (errno != EEXIST)
+			return rp_err_sys(e, RP_EIO, errno, "cannot create '%s'", part);
+		/* created by someone else meanwhile: judge that one */
+	}
+	return rp_errf(e, RP_EIO, "'%s': keeps being replaced by another process", part);
+}
+
 enum rp_status rp_fetch_file(const char *url, const char *part, const struct rp_fetch_opts *o,
 			     struct rp_fetch_result *res, struct rp_err *e)
 {
@@ -610,15 +714,8 @@ enum rp_status rp_fetch_file(const char *url, const char *part, const struct rp_
 	x.max = o->max_size;
 	x.is_file_url = has_prefix_ci(url, "file://");
 	rp_sha256_init(&x.sha);
-	x.fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
-	if (x.fd < 0) {
-		rc = rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", part);
-		rp_sha256_release(&x.sha);
-		return rc;
-	}
-	if (fstat(x.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = rp_errf(e, RP_EIO, "'%s': not a regular file", part);
-		close(x.fd);
+	rc = open_part(&x, part, &st, e);
+	if (rc) {
 		rp_sha256_release(&x.sha);
 		return rc;
 	}

@@ -57,6 +57,13 @@ struct rp_fetch_result {
 enum rp_status rp_fetch_check_url(const char *url, const struct rp_fetch_opts *o,
 				  struct rp_err *e);
 
+/*
+ * Parse a size given to a --max-size style flag: decimal digits with an optional K, M or G
+ * (powers of 1024), more than zero. RP_EUSAGE naming flag and s otherwise.
+ */
+enum rp_status rp_fetch_parse_size(const char *flag, const char *s, uint64_t *out,
+				   struct rp_err *e);
+
 /* 1 if s looks like a URL (has a "scheme://" prefix), 0 if it is a local path. */
 int rp_fetch_is_url(const char *s);
 
@@ -70,7 +77,10 @@ char *rp_fetch_url_name(const char *url);
 
 /*
  * Download url into the file part (created 0644 & ~umask if missing), computing its SHA-256
- * and size into *res while writing. With o->resume, an existing part is re-hashed and
+ * and size into *res while writing. An existing part is used only when it is a regular file
+ * (not a symbolic link) owned by our effective uid, with one link, not writable by group or
+ * others; anything else is unlinked (with a notice) and part created afresh with O_EXCL, so
+ * the result is never another user's file. With o->resume, an existing part is re-hashed and
  * continued with a Range request; a server that ignores the range (200) restarts the file
  * from zero, a 416 whose Content-Range says the file is exactly what is on disk counts as
  * complete, any other 416 restarts once from zero. Without o->resume, part is truncated first.

@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,16 +161,60 @@ char *rp_release_stage_path(const struct rp_release_stage *s, const char *name)
 	return rp_xasprintf("%s/%s", s->tmp, name);
 }
 
+/*
+ * Copy in (from its current offset) to out, hashing exactly the bytes written: at most max
+ * bytes (0 = no limit). src and dst name the two files in messages. *size may be NULL.
+ */
+static enum rp_status copy_hashed(int in, const char *src, int out, const char *dst,
+				  uint64_t max, unsigned char sha[RP_SHA256_LEN], uint64_t *size,
+				  struct rp_err *e)
+{
+	struct rp_sha256 h;
+	char *buf = rp_xmalloc(COPY_BUF);
+	enum rp_status rc = RP_OK;
+	uint64_t n = 0;
+	ssize_t r;
+	int err;
+
+	rp_sha256_init(&h);
+	for (;;) {
+		r = read(in, buf, COPY_BUF);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = rp_err_sys(e, RP_EIO, errno, "cannot read '%s'", src);
+			break;
+		}
+		if (r == 0)
+			break;
+		if (max && (uint64_t)r > max - n) {
+			rc = rp_errf(e, RP_EIO, "'%s': larger than %" PRIu64 " bytes", src, max);
+			break;
+		}
+		rp_sha256_update(&h, buf, (size_t)r);
+		err = rp_write_all(out, buf, (size_t)r);
+		if (err) {
+			rc = rp_err_sys(e, RP_EIO, err, "cannot write '%s'", dst);
+			break;
+		}
+		n += (uint64_t)r;
+	}
+	rp_sha256_final(&h, sha);
+	rp_sha256_release(&h);
+	free(buf);
+	if (!rc && size)
+		*size = n;
+	return rc;
+}
+
 enum rp_status rp_release_add(struct rp_release_stage *s, const char *src, const char *name,
 			      const unsigned char *expect, struct rp_err *e)
 {
-	struct rp_sha256 h;
 	unsigned char got[RP_SHA256_LEN];
 	const char *why = rp_release_name_problem(name);
-	char *dst = NULL, *buf = NULL, nm[256];
-	int in = -1, out = -1, err;
+	char *dst = NULL, nm[256];
+	int in = -1, out = -1;
 	enum rp_status rc = RP_OK;
-	ssize_t r;
 
 	if (why)
 		return rp_errf(e, RP_EINPUT, "artifact '%s' %s", rp_sanitize(nm, sizeof(nm), name),
@@ -188,27 +234,7 @@ enum rp_status rp_release_add(struct rp_release_stage *s, const char *src, const
 		rc = rp_err_sys(e, RP_EIO, errno, "cannot create '%s'", dst);
 		goto out;
 	}
-	buf = rp_xmalloc(COPY_BUF);
-	rp_sha256_init(&h);
-	for (;;) {
-		r = read(in, buf, COPY_BUF);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = rp_err_sys(e, RP_EIO, errno, "cannot read '%s'", src);
-			break;
-		}
-		if (r == 0)
-			break;
-		rp_sha256_update(&h, buf, (size_t)r);
-		err = rp_write_all(out, buf, (size_t)r);
-		if (err) {
-			rc = rp_err_sys(e, RP_EIO, err, "cannot write '%s'", dst);
-			break;
-		}
-	}
-	rp_sha256_final(&h, got);
-	rp_sha256_release(&h);
+	rc = copy_hashed(in, src, out, dst, 0, got, NULL, e);
 	if (rc)
 		goto out;
 	if (expect && !rp_ct_equal(expect, got, RP_SHA256_LEN)) {
@@ -227,7 +253,6 @@ out:
 		unlink(dst);
 	if (in >= 0)
 		close(in);
-	free(buf);
 	free(dst);
 	return rc;
 }
@@ -363,17 +388,31 @@ static char *url_join(const char *base, const char *name)
 	return rp_buf_detach(&b, NULL);
 }
 
-/* Fetch url into dir/name; RP_OK with *path set (malloc'd). */
+/*
+ * Fetch url into dir/name (fresh, never resumed), hashed as it arrives. A body larger than
+ * o->max_size is RP_EIO here, with *toobig set: for an audit it is the auditor's limit that
+ * was reached, and an optional file must not pass for absent because of it.
+ */
 static enum rp_status download(const char *url, const char *dir, const char *name,
-			       const struct rp_fetch_opts *o, char **path, struct rp_err *e)
+			       const struct rp_fetch_opts *o, char **path,
+			       unsigned char sha[RP_SHA256_LEN], uint64_t *size, int *toobig,
+			       struct rp_err *e)
 {
 	struct rp_fetch_result res = RP_FETCH_RESULT_INIT;
 	struct rp_fetch_opts fo = *o;
 	char *dst = rp_xasprintf("%s/%s", dir, name), *part = rp_xasprintf("%s.part", dst);
 	enum rp_status rc;
 
+	*toobig = 0;
 	fo.resume = 0;
 	rc = rp_fetch_file(url, part, &fo, &res, e);
+	if (rc == RP_EINPUT) {
+		/* rp_fetch_file's only RP_EINPUT: more than fo.max_size */
+		*toobig = 1;
+		rc = RP_EIO;
+		if (e)
+			e->code = rc;
+	}
 	if (!rc)
 		rc = rp_fetch_commit(&res, part, dst, e);
 	free(part);
@@ -381,31 +420,167 @@ static enum rp_status download(const char *url, const char *dir, const char *nam
 		free(dst);
 		return rc;
 	}
+	memcpy(sha, res.sha256, RP_SHA256_LEN);
+	if (size)
+		*size = res.size;
 	*path = dst;
 	return RP_OK;
 }
 
-/* An optional file of the layout: its local path, or NULL when the release has none. */
-static char *optional_file(struct rp_release *r, const char *name,
-			   const struct rp_fetch_opts *o)
+/* What st is, for refusing it in a release directory. */
+static const char *kind_name(mode_t m)
 {
-	char *p = NULL;
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
 
-	if (r->remote) {
-		struct rp_err ignored = { 0 };
+/*
+ * Open name in the release directory dfd (shown as `shown`) if it is a regular file. lstat
+ * first, so a FIFO or device is never opened; then O_NOFOLLOW and fstat, so a swap in
+ * between is caught too. An absent optional file is RP_OK with *fd = -1.
+ */
+static enum rp_status open_regular(int dfd, const char *shown, const char *name, int optional,
+				   int *fd, struct rp_err *e)
+{
+	struct stat st;
+	int f;
+
+	*fd = -1;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (errno == ENOENT && optional)
+			return RP_OK;
+		return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", shown);
+	}
+	if (!S_ISREG(st.st_mode))
+		return rp_errf(e, RP_EINPUT, "'%s': is %s, not a regular file", shown,
+			       kind_name(st.st_mode));
+	f = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (f < 0) {
+		if (errno == ELOOP)
+			return rp_errf(e, RP_EINPUT, "'%s': is a symbolic link, not a regular file",
+				       shown);
+		return rp_err_sys(e, RP_EIO, errno, "cannot open '%s'", shown);
+	}
+	if (fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(f);
+		return rp_errf(e, RP_EINPUT, "'%s': not a regular file", shown);
+	}
+	*fd = f;
+	return RP_OK;
+}
+
+/* How messages name the release's file name: "DIR/name" or the URL (malloc'd). */
+static char *shown_name(const struct rp_release *r, const char *name)
+{
+	size_t n = strlen(r->source);
+
+	if (r->remote)
+		return url_join(r->source, name);
+	return rp_xasprintf("%s%s%s", r->source, n && r->source[n - 1] == '/' ? "" : "/", name);
+}
+
+/*
+ * The directory a file:// base URL names ("file:///dir", "file://localhost/dir"), %XX
+ * decoded (malloc'd), or NULL for another URL or one that does not decode to a path. Such
+ * a release is read as a directory, so that its entries get the same O_NOFOLLOW and
+ * regular-file checks (libcurl's file:// follows symbolic links).
+ */
+static char *file_url_dir(const char *url)
+{
+	const char *p;
+	char *out, *o;
+
+	if (strncasecmp(url, "file://", 7) != 0)
+		return NULL;
+	p = url + 7;
+	if (strncasecmp(p, "localhost/", 10) == 0)
+		p += 9;
+	if (*p != '/')
+		return NULL;
+	out = o = rp_xmalloc(strlen(p) + 1);
+	for (; *p; p++) {
+		int hi = p[0] == '%' ? rp_hexdigit(p[1]) : -1;
+		int lo = hi >= 0 ? rp_hexdigit(p[2]) : -1;
+
+		if (*p == '?' || *p == '#' || (*p == '%' && (hi < 0 || lo < 0 || !(hi | lo))))
+			goto bad;
+		if (*p == '%') {
+			*o++ = (char)(hi << 4 | lo);
+			p += 2;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/*
+ * Bring the release's file name into r->tmpdir: copied from the directory dfd, or
+ * downloaded from the base URL when dfd is -1; hashed either way into sha (and *size if non-NULL).
+ * *path (malloc'd) is set, or left NULL for an absent optional file: in a directory, one
+ * that does not exist; remotely, any failure but the size limit (a 404 and an outage look
+ * alike there; either way there is nothing to check).
+ */
+static enum rp_status take(struct rp_release *r, int dfd, const char *name, int optional,
+			   const struct rp_fetch_opts *o, char **path,
+			   unsigned char sha[RP_SHA256_LEN], uint64_t *size, struct rp_err *e)
+{
+	char *shown = NULL, *dst = NULL;
+	enum rp_status rc;
+	int in = -1, out = -1, toobig;
+
+	*path = NULL;
+	if (dfd < 0) {
+		struct rp_err ignored = RP_ERR_INIT;
 		char *url = url_join(r->source, name);
-		/* a 404 and an outage look alike here; either way there is nothing to check */
-		if (download(url, r->tmpdir, name, o, &p, &ignored) != RP_OK)
-			p = NULL;
+
+		rc = download(url, r->tmpdir, name, o, path, sha, size, &toobig,
+			      optional ? &ignored : e);
 		free(url);
-		return p;
+		if (rc && optional && !toobig)
+			return RP_OK;
+		if (rc && optional)
+			*e = ignored;
+		return rc;
 	}
-	p = rp_xasprintf("%s/%s", r->source, name);
-	if (access(p, F_OK) != 0) {
-		free(p);
-		p = NULL;
+	shown = shown_name(r, name);
+	rc = open_regular(dfd, shown, name, optional, &in, e);
+	if (rc || in < 0)
+		goto out;
+	dst = rp_xasprintf("%s/%s", r->tmpdir, name);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0) {
+		rc = rp_err_sys(e, RP_EIO, errno, "cannot create '%s'", dst);
+		goto out;
 	}
-	return p;
+	rc = copy_hashed(in, shown, out, dst, o->max_size, sha, size, e);
+	if (close(out) != 0 && !rc)
+		rc = rp_err_sys(e, RP_EIO, errno, "cannot write '%s'", dst);
+	if (rc) {
+		unlink(dst);
+		goto out;
+	}
+	*path = dst;
+	dst = NULL;
+out:
+	if (in >= 0)
+		close(in);
+	free(dst);
+	free(shown);
+	return rc;
 }
 
 enum rp_status rp_release_open(struct rp_release *r, const char *src,
@@ -413,8 +588,11 @@ enum rp_status rp_release_open(struct rp_release *r, const char *src,
 {
 	struct rp_fetch_opts dflt = RP_FETCH_OPTS_INIT;
 	struct rp_sums sums = RP_SUMS_INIT;
+	unsigned char ignored[RP_SHA256_LEN];
 	enum rp_status rc;
-	char nm[256];
+	char nm[256], *shown = NULL, *data = NULL, *local = NULL;
+	size_t len = 0;
+	int dfd = -1;
 
 	memset(r, 0, sizeof(*r));
 	if (!o)
@@ -422,47 +600,44 @@ enum rp_status rp_release_open(struct rp_release *r, const char *src,
 	r->source = rp_xstrdup(src);
 	r->remote = rp_fetch_is_url(src);
 	if (r->remote) {
-		const char *t = getenv("TMPDIR");
-		char *url = url_join(src, RP_RELEASE_SUMS);
 		rc = rp_fetch_check_url(src, o, e);
-		if (rc) {
-			free(url);
-			goto out;
-		}
-		r->tmpdir = rp_xasprintf("%s/reprove-release.XXXXXX", t && *t ? t : "/tmp");
-		if (!mkdtemp(r->tmpdir)) {
-			rc = rp_err_sys(e, RP_EIO, errno, "cannot create a temporary directory");
-			free(r->tmpdir);
-			r->tmpdir = NULL;
-			free(url);
-			goto out;
-		}
-		rc = download(url, r->tmpdir, RP_RELEASE_SUMS, o, &r->sums_path, e);
-		free(url);
 		if (rc)
 			goto out;
-	} else {
-		struct stat st;
-		if (stat(src, &st) != 0) {
-			rc = rp_err_sys(e, RP_EIO, errno, "cannot open release '%s'", src);
-			goto out;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			rc = rp_errf(e, RP_EUSAGE, "release '%s': not a directory or a URL", src);
-			goto out;
-		}
-		r->sums_path = rp_xasprintf("%s/%s", src, RP_RELEASE_SUMS);
+		local = file_url_dir(src);
 	}
-	rc = rp_sums_load(&sums, r->sums_path, SUMS_MAX, e);
+	if (!r->remote || local) {
+		/* the directory itself may be a link the auditor chose; its entries may not */
+		dfd = open(local ? local : src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0) {
+			rc = errno == ENOTDIR
+				     ? rp_errf(e, RP_EUSAGE, "release '%s': not a directory or a URL",
+					       src)
+				     : rp_err_sys(e, RP_EIO, errno, "cannot open release '%s'", src);
+			goto out;
+		}
+	}
+	rc = rp_mkscratch("release", &r->tmpdir, e);
+	if (rc)
+		goto out;
+	rc = take(r, dfd, RP_RELEASE_SUMS, 0, o, &r->sums_path, ignored, NULL, e);
+	if (rc)
+		goto out;
+	/* messages name the release's SHA256SUMS, not our copy of it */
+	shown = shown_name(r, RP_RELEASE_SUMS);
+	rc = rp_read_file(r->sums_path, 0, SUMS_MAX, &data, &len, e);
+	if (rc == RP_EINPUT)
+		rc = rp_errf(e, RP_EINPUT, "'%s': larger than %u bytes", shown, SUMS_MAX);
+	if (!rc)
+		rc = rp_sums_parse(&sums, data, len, shown, e);
 	if (rc)
 		goto out;
 	if (sums.malformed) {
 		rc = rp_errf(e, RP_EINPUT, "'%s' line %zu: improperly formatted SHA256SUMS line",
-			     r->sums_path, sums.first_malformed);
+			     shown, sums.first_malformed);
 		goto out;
 	}
 	if (sums.n == 0 || sums.n > RP_RELEASE_MAX_FILES) {
-		rc = rp_errf(e, RP_EINPUT, "'%s': %s", r->sums_path,
+		rc = rp_errf(e, RP_EINPUT, "'%s': %s", shown,
 			     sums.n ? "lists too many files" : "lists no file");
 		goto out;
 	}
@@ -471,37 +646,35 @@ enum rp_status rp_release_open(struct rp_release *r, const char *src,
 		struct rp_release_file *f = &r->files[i];
 		const char *name = sums.v[i].name, *why = rp_release_name_problem(name);
 		if (why) {
-			rc = rp_errf(e, RP_EINPUT, "'%s' line %zu: '%s' %s", r->sums_path,
+			rc = rp_errf(e, RP_EINPUT, "'%s' line %zu: '%s' %s", shown,
 				     sums.v[i].line, rp_sanitize(nm, sizeof(nm), name), why);
 			goto out;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(r->files[j].name, name) == 0) {
 				rc = rp_errf(e, RP_EINPUT, "'%s' line %zu: '%s' listed twice",
-					     r->sums_path, sums.v[i].line,
+					     shown, sums.v[i].line,
 					     rp_sanitize(nm, sizeof(nm), name));
 				goto out;
 			}
 		f->name = rp_xstrdup(name);
 		memcpy(f->listed, sums.v[i].digest, RP_SHA256_LEN);
 		r->nfiles++;
-		if (r->remote) {
-			char *url = url_join(src, name);
-			rc = download(url, r->tmpdir, name, o, &f->path, e);
-			free(url);
-			if (rc)
-				goto out;
-		} else {
-			f->path = rp_xasprintf("%s/%s", src, name);
-		}
-		rc = rp_hash_path(f->path, f->sha256, &f->size, e);
+		rc = take(r, dfd, name, 0, o, &f->path, f->sha256, &f->size, e);
 		if (rc)
 			goto out;
 		f->matches_sums = rp_ct_equal(f->sha256, f->listed, RP_SHA256_LEN);
 	}
-	r->sums_sig_path = optional_file(r, RP_RELEASE_SUMS_SIG, o);
-	r->prov_path = optional_file(r, RP_RELEASE_PROVENANCE, o);
+	rc = take(r, dfd, RP_RELEASE_SUMS_SIG, 1, o, &r->sums_sig_path, ignored, NULL, e);
+	if (!rc)
+		rc = take(r, dfd, RP_RELEASE_PROVENANCE, 1, o, &r->prov_path, r->prov_sha256,
+			  NULL, e);
 out:
+	if (dfd >= 0)
+		close(dfd);
+	free(shown);
+	free(data);
+	free(local);
 	rp_sums_release(&sums);
 	if (rc)
 		rp_release_close(r);

@@ -93,36 +93,50 @@ void rp_release_abort(struct rp_release_stage *s);
 struct rp_release_file {
 	char *name;                      /* as listed in SHA256SUMS (a base name) */
 	unsigned char listed[RP_SHA256_LEN]; /* the digest SHA256SUMS gives */
-	char *path;                      /* local file (the release dir, or a download) */
-	unsigned char sha256[RP_SHA256_LEN]; /* of the bytes at path */
+	char *path;                      /* the private copy in the release's tmpdir */
+	unsigned char sha256[RP_SHA256_LEN]; /* of the bytes at path, hashed as they were copied */
 	uint64_t size;
 	int matches_sums;                /* sha256 == listed */
 };
 
-/* A published release opened for reading (a directory or a base URL). */
+/*
+ * A published release opened for reading (a directory or a base URL). Every file is read
+ * once, from the release, into a private directory (mode 0700 under $TMPDIR): what is
+ * checked, compared and signed later is that copy, never the release again, so a build or
+ * anything else that rewrites the release afterwards cannot change the verdict's subject.
+ */
 struct rp_release {
 	char *source;       /* as given */
 	int remote;         /* a URL */
-	char *sums_path;    /* local SHA256SUMS (in the directory, or downloaded) */
-	char *sums_sig_path; /* local SHA256SUMS.minisig, or NULL when the release has none */
-	char *prov_path;    /* local provenance.intoto.jsonl, or NULL when absent */
-	char *tmpdir;       /* downloads (removed by rp_release_close), or NULL */
+	char *sums_path;    /* private copy of SHA256SUMS */
+	char *sums_sig_path; /* private copy of SHA256SUMS.minisig, or NULL when absent */
+	char *prov_path;    /* private copy of provenance.intoto.jsonl, or NULL when absent */
+	unsigned char prov_sha256[RP_SHA256_LEN]; /* of prov_path, when there is one */
+	char *tmpdir;       /* the private directory (removed by rp_release_close) */
 	struct rp_release_file *files;
 	size_t nfiles;
 };
 
-#define RP_RELEASE_INIT { NULL, 0, NULL, NULL, NULL, NULL, NULL, 0 }
+#define RP_RELEASE_INIT { NULL, 0, NULL, NULL, NULL, { 0 }, NULL, NULL, 0 }
+
+/* The default for o->max_size in `reprove audit` (--max-size): 1 GiB per published file. */
+#define RP_RELEASE_MAX_SIZE_DEFAULT ((uint64_t)1 << 30)
 
 /*
  * Open the release at src: a directory, or a base URL (https, or http/file as o allows; o
  * may be NULL for a directory) under which SHA256SUMS and the files it lists are fetched
- * with verify/fetch.h into a temporary directory. SHA256SUMS is required;
- * SHA256SUMS.minisig and provenance.intoto.jsonl are optional (absent: NULL paths). Every
- * listed file is hashed; one whose bytes differ from its listed digest is not an error
- * here (matches_sums = 0: the caller reports it). Errors: RP_EINPUT (malformed SHA256SUMS,
- * a listed name that is not a plain base name, none or duplicate names, more than
- * RP_RELEASE_MAX_FILES), RP_EIO (a missing listed file, read or download failures),
- * RP_EUSAGE (URL refused). On failure *r is released.
+ * with verify/fetch.h. Either way each file lands in r->tmpdir, hashed while it is copied
+ * or downloaded. In a directory only regular files are read: a symbolic link, FIFO, device
+ * or directory in a file's place is refused (opened with O_NOFOLLOW, checked with fstat),
+ * so nothing outside the release is read or shown. SHA256SUMS is required;
+ * SHA256SUMS.minisig and provenance.intoto.jsonl are optional (absent: NULL paths). One
+ * whose bytes differ from its listed digest is not an error here (matches_sums = 0: the
+ * caller reports it). o->max_size (0 = no limit) caps every file, local or remote.
+ * Errors: RP_EINPUT (malformed SHA256SUMS, a listed name that is not a plain base name,
+ * none or duplicate names, more than RP_RELEASE_MAX_FILES, a file that is not a regular
+ * file), RP_EIO (a missing listed file, read or download failures, a file larger than
+ * o->max_size: "'NAME': larger than N bytes"), RP_EUSAGE (URL refused, src neither a
+ * directory nor a URL). On failure *r is released.
  */
 enum rp_status rp_release_open(struct rp_release *r, const char *src,
 			       const struct rp_fetch_opts *o, struct rp_err *e);

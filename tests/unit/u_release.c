@@ -204,3 +204,58 @@ TEST(release_open_dir)
 	CHECK_STATUS(rp_release_open(&r, dir, NULL, &e), RP_EINPUT);
 	free(dir);
 }
+
+/* Review findings 2 and 9: the release is read once into a private copy; only regular files. */
+TEST(release_open_private_copy_regular_only)
+{
+	struct rp_err e = RP_ERR_INIT;
+	struct rp_release r = RP_RELEASE_INIT;
+	struct rp_fetch_opts o = RP_FETCH_OPTS_INIT;
+	unsigned char d[32];
+	char hex[65], *dir = path_in("priv"), *sums, *link, *target, *got;
+	const struct rp_release_file *f;
+	struct stat st;
+
+	mkdir(dir, 0755);
+	put("priv/a.txt", "ay\n");
+	rp_sha256("ay\n", 3, d);
+	rp_hex(d, 32, hex);
+	sums = rp_xasprintf("%s  a.txt\n", hex);
+	put("priv/SHA256SUMS", sums);
+	free(sums);
+	CHECK_STATUS(rp_release_open(&r, dir, NULL, &e), RP_OK);
+	f = rp_release_find(&r, "a.txt");
+	CHECK(f && f->matches_sums && f->size == 3);
+	CHECK(f && strncmp(f->path, r.tmpdir, strlen(r.tmpdir)) == 0);
+	CHECK(stat(r.tmpdir, &st) == 0 && (st.st_mode & 0777) == 0700);
+	/* rewriting the release afterwards does not reach what is compared */
+	put("priv/a.txt", "changed\n");
+	got = f ? slurp(f->path) : NULL;
+	CHECK(got && strcmp(got, "ay\n") == 0);
+	free(got);
+	got = rp_xstrdup(r.tmpdir);
+	rp_release_close(&r);
+	CHECK(access(got, F_OK) != 0);
+	free(got);
+
+	/* the size cap covers local files too: RP_EIO naming the file (SHA256SUMS fits) */
+	put("priv/a.txt", "0123456789012345678901234567890123456789012345678901234567890123456789"
+			  "0123456789012345678901234567890123456789\n");
+	o.max_size = 100;
+	CHECK_STATUS(rp_release_open(&r, dir, &o, &e), RP_EIO);
+	CHECK(strstr(e.msg, "priv/a.txt': larger than 100 bytes") != NULL);
+
+	/* a symbolic link in a file's place is malformed input, and never read */
+	put("secret", "TOPSECRET\n");
+	link = path_in("priv/a.txt");
+	target = path_in("secret");
+	unlink(link);
+	CHECK(symlink(target, link) == 0);
+	CHECK_STATUS(rp_release_open(&r, dir, NULL, &e), RP_EINPUT);
+	CHECK(strstr(e.msg, "is a symbolic link") != NULL);
+	CHECK(strstr(e.msg, "TOPSECRET") == NULL);
+	CHECK(r.files == NULL && r.tmpdir == NULL);
+	free(link);
+	free(target);
+	free(dir);
+}
