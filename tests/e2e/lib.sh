@@ -18,7 +18,7 @@ case "$O" in /*) RP_BUILD=$O ;; *) RP_BUILD=$RP_ROOT/$O ;; esac
 RP_BIN=$RP_BUILD/reprove
 EXEC_PREFIX=${EXEC_PREFIX:-}
 TESTDATA=$RP_ROOT/testdata
-VECTORS=$RP_ROOT/../shared/vectors
+VECTORS=$TESTDATA/vectors
 export RP_ROOT RP_BIN TESTDATA
 # A sanitizer build must not be slowed down by leak reports from the peer tools we drive.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}

@@ -15,7 +15,7 @@ static char *read_vec(const char *name, size_t *len)
 {
 	char path[256], *text = NULL;
 
-	snprintf(path, sizeof(path), "../shared/vectors/%s", name);
+	snprintf(path, sizeof(path), "testdata/vectors/%s", name);
 	if (rp_read_file(path, 0, 1 << 20, &text, len, NULL) != RP_OK)
 		return NULL;
 	return text;
@@ -30,8 +30,10 @@ TEST(published_vector)
 	char id[17];
 
 	CHECK_STATUS(rp_crypto_init(NULL), RP_OK);
-	if (!pub || !sig)
-		SKIP("no ../shared/vectors");
+	if (!pub || !sig) {
+		CHECK(pub && sig); /* testdata/vectors is part of the repository */
+		return;
+	}
 	CHECK_STATUS(rp_pubkey_parse(&k, pub, plen, "pub", NULL), RP_OK);
 	CHECK(k.has_keynum);
 	rp_minisign_keyid_hex(k.keynum, id);
